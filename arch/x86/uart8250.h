@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Polled 8250/16550 transmit on I/O ports or MMIO (1- or 4-byte stride). */
+#ifndef CELLBOOT_ARCH_X86_UART8250_H
+#define CELLBOOT_ARCH_X86_UART8250_H
+
+#include "lib/params.h"
+
+struct uart8250 {
+	enum console_kind kind;	/* CONSOLE_IO, CONSOLE_MMIO8, CONSOLE_MMIO32 */
+	u64 base;
+};
+
+/* divisor 0 keeps the line settings the root (or firmware) programmed. */
+void uart8250_init(const struct uart8250 *u, u32 divisor);
+void uart8250_putc(const struct uart8250 *u, char c);
+
+#endif

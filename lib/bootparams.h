@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Builds the zero page from scratch: the kernel's setup header copied per
+ * the protocol (0x1f1 up to 0x202 + jump offset, never the sentinel), then
+ * the loader's fields, the e820 map (entries past 128 go into a
+ * SETUP_E820_EXT node) and the setup_data chain.
+ */
+#ifndef CELLBOOT_LIB_BOOTPARAMS_H
+#define CELLBOOT_LIB_BOOTPARAMS_H
+
+#include "lib/types.h"
+#include "lib/error.h"
+#include "lib/bzimage.h"
+#include "lib/e820.h"
+
+struct bootparams_input {
+	const struct bzimage *k;
+	u64 cmdline_addr;
+	size_t cmdline_len;		/* without the NUL */
+	u64 initrd_addr, initrd_size;	/* size 0: no initrd */
+	const struct e820_table *e820;
+	const struct jailhouse_setup_data *jh;	/* NULL: no node */
+	void *sd_buf;			/* where setup_data nodes are written */
+	u64 sd_addr;			/* guest address of sd_buf */
+	size_t sd_size;
+};
+
+struct bootparams_result {
+	u32 num_setup_data;
+	size_t sd_used;			/* bytes of sd_buf used */
+	u32 e820_ext_entries;
+};
+
+int bootparams_build(struct boot_params *bp, const struct bootparams_input *in,
+		     struct bootparams_result *res, struct cb_err *err);
+
+#endif

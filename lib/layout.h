@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every fixed cell address cellboot uses. The linker script, the entry
+ * assembly (through the generated build/gen/layout.inc), the loader, the
+ * host tool and the tests all read these.
+ *
+ *   0x00000  cellboot image: 16-bit entry at 0, early code
+ *   0x01000  params buffer (4 KiB), overwritten by `jailhouse cell load -s`
+ *   0x02000  rest of the image (code, rodata, data) up to 16 KiB
+ *   0x04000  bss: stack and loader state
+ *   0x08000  boot_params (zero page)
+ *   0x09000  kernel command line (4 KiB; Linux copies 2 KiB from here)
+ *   0x0a000  setup_data chain (SETUP_JAILHOUSE, SETUP_E820_EXT)
+ *   0x0e000  e820 work table
+ *   0x13000  page tables
+ *   0x23000  end: cellboot touches nothing else below 1 MiB
+ *
+ * All of it lies below 0x9f000, which QEMU and Linux both treat as plain
+ * low RAM (0xa0000-0xfffff is VGA/ROM space on a PC).
+ */
+#ifndef CELLBOOT_LIB_LAYOUT_H
+#define CELLBOOT_LIB_LAYOUT_H
+
+#define CB_IMAGE_BASE		0x00000
+#define CB_PARAMS_ADDR		0x01000	/* jailhouse cell load -s ... -a 0x1000 */
+#define CB_PARAMS_SIZE		0x01000
+#define CB_IMAGE_BUDGET		0x04000	/* 16 KiB image budget */
+#define CB_IMAGE_MAX		0x08000	/* FIXME: back to CB_IMAGE_BUDGET */
+#define CB_BSS_END		(CB_IMAGE_MAX + 0x4000)
+#define CB_BOOT_PARAMS_ADDR	CB_BSS_END
+#define CB_CMDLINE_ADDR		(CB_BOOT_PARAMS_ADDR + 0x1000)
+#define CB_CMDLINE_SIZE		0x01000
+#define CB_SETUP_DATA_ADDR	(CB_CMDLINE_ADDR + CB_CMDLINE_SIZE)
+#define CB_SETUP_DATA_SIZE	0x04000
+#define CB_E820_ADDR		(CB_SETUP_DATA_ADDR + CB_SETUP_DATA_SIZE)
+#define CB_E820_MAX_ENTRIES	1024	/* 20 bytes each */
+#define CB_PT_ADDR		(CB_E820_ADDR + 0x5000)	/* PML4, PDPT, PD 0-1 GiB, pool */
+#define CB_PT_SIZE		0x10000
+#define CB_LOW_END		(CB_PT_ADDR + CB_PT_SIZE)
+#define CB_STACK_SIZE		0x02000
+
+#define CB_EARLY_MAP_END	0x40000000	/* the entry maps 0-1 GiB */
+#define CB_MAX_CPUS		255
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* CPU check-in: wait for the cell's CPUs, wake them on plain QEMU/hardware. */
+#ifndef CELLBOOT_LOADER_CPUS_H
+#define CELLBOOT_LOADER_CPUS_H
+
+#include "lib/types.h"
+
+/* Written by arch/x86/entry.asm on every CPU. */
+extern volatile u32 cpu_arrivals;
+extern volatile u32 cpu_checked_in;
+extern volatile u8 cpu_apic_ids[];
+extern volatile u64 boot_tsc;
+
+struct cpus_result {
+	u32 expected, checked_in;
+	bool woke;		/* cellboot sent INIT-SIPI-SIPI itself */
+	u32 waited_us;
+};
+
+/* Microsecond busy-wait on the TSC, calibrated by tsc_khz. */
+void tsc_set_khz(u32 khz);
+void delay_us(u32 us);
+u64 tsc_to_us(u64 cycles);
+
+/*
+ * Waits until `expected` CPUs checked in, at most wait_ms. If only the boot
+ * CPU arrived after a short grace period, wakes the others with
+ * INIT-SIPI-SIPI to vector 0 (their reset path on Jailhouse is the same).
+ */
+void cpus_wait(u32 expected, u32 wait_ms, struct cpus_result *res);
+
+#endif
