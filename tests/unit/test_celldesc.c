@@ -1,0 +1,944 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cell descriptions: every keyword, every error message, the binary writer
+ * (raw offsets from boot-contract.md 5.4, not the structs), and round trips
+ * through the loader's own parser lib/cellcfg.c.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "lib/celldesc.h"
+#include "lib/cellcfg.h"
+#include "lib/cellcfg_write.h"
+
+#define ALL_RAM 0x4full		/* r,w,x,dma,loadable */
+
+static struct cell_desc d;
+static struct cb_err err;
+
+static int parse(const char *text)
+{
+	memset(&err, 0, sizeof(err));
+	return celldesc_parse(text, strlen(text), &d, &err);
+}
+
+/* Parses "name t\ncpus 1\n" + body; fails the test on an error. */
+static void parse_ok(const char *body)
+{
+	char text[8192];
+
+	snprintf(text, sizeof(text), "name t\ncpus 1\n%s", body);
+	if (parse(text) != 0)
+		fail_msg("unexpected error: %s: %s", err.what, err.detail);
+}
+
+/* body follows two header lines, so its first line is line 3. */
+static void expect_error(const char *body, const char *detail)
+{
+	char text[8192];
+
+	snprintf(text, sizeof(text), "name t\ncpus 1\n%s", body);
+	assert_int_equal(parse(text), -1);
+	assert_string_equal(err.what, "cell description");
+	assert_string_equal(err.detail, detail);
+}
+
+static void expect_error_raw(const char *text, const char *detail)
+{
+	assert_int_equal(parse(text), -1);
+	assert_string_equal(err.what, "cell description");
+	assert_string_equal(err.detail, detail);
+}
+
+static u16 rd16(const u8 *p, size_t off)
+{
+	return (u16)(p[off] | p[off + 1] << 8);
+}
+
+static u32 rd32(const u8 *p, size_t off)
+{
+	return (u32)rd16(p, off) | (u32)rd16(p, off + 2) << 16;
+}
+
+static u64 rd64(const u8 *p, size_t off)
+{
+	return (u64)rd32(p, off) | (u64)rd32(p, off + 4) << 32;
+}
+
+/*
+ * Reads a file of the source tree: tests/unit/../../<rel>, found through
+ * __FILE__ (absolute, or relative to the directory the build ran in).
+ */
+static char *read_src(const char *rel, size_t *len)
+{
+	char path[512];
+	const char *slash = strrchr(__FILE__, '/');
+	int dir = slash ? (int)(slash - __FILE__) : 0;
+	FILE *f;
+	char *buf = malloc(1 << 20);
+
+	assert_non_null(buf);
+	snprintf(path, sizeof(path), "%.*s%s../../%s", dir, __FILE__,
+		 slash ? "/" : "", rel);
+	f = fopen(path, "rb");
+	if (!f) {
+		free(buf);
+		fail_msg("cannot open %s (run from the top of the tree)", path);
+	}
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	buf[*len] = '\0';
+	return buf;
+}
+
+static void parse_config(const char *rel)
+{
+	size_t len;
+	char *text = read_src(rel, &len);
+
+	if (celldesc_parse(text, len, &d, &err))
+		fail_msg("%s: %s: %s", rel, err.what, err.detail);
+	free(text);
+}
+
+/* ---- syntax ---------------------------------------------------------- */
+
+static void test_minimal_defaults(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("name x\ncpus 0"), 0);	/* no final newline */
+	assert_string_equal(d.name, "x");
+	assert_int_equal(d.cpus[0], 1);
+	assert_int_equal(d.flags, 0);
+	assert_int_equal(d.num_mem, 0);
+	assert_int_equal(d.num_irqchips, 0);
+	assert_int_equal(d.num_pio, 0);
+	assert_int_equal(d.console.type, JAILHOUSE_CON_TYPE_NONE);
+	assert_int_equal(d.console.address, 0);
+	assert_int_equal(d.cpu_reset_address, 0);
+	assert_int_equal(d.msg_reply_timeout, 0);
+	assert_int_equal(celldesc_num_cpus(&d), 1);
+	assert_int_equal(celldesc_highest_cpu(&d), 0);
+}
+
+static void test_comments_whitespace_crlf(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("# leading comment\r\n"
+			       "\r\n"
+			       "  \tname\tx   # trailing\r\n"
+			       "cpus 1#glued comment\r\n"
+			       "#ram 0 1M\n"
+			       "ram 0 1M\r\n"), 0);
+	assert_string_equal(d.name, "x");
+	assert_int_equal(d.cpus[0], 2);
+	assert_int_equal(d.num_mem, 1);
+}
+
+static void test_length_bounds_text(void **state)
+{
+	const char text[] = "name x\ncpus 1\nram 0 1M garbage";
+
+	(void)state;
+	/* only len bytes are read: the garbage after them is never seen */
+	assert_int_equal(celldesc_parse(text, strlen(text) - 8, &d, &err), 0);
+	assert_int_equal(d.num_mem, 1);
+}
+
+/* No NUL after the text, and the error quotes the last token (ASan). */
+static void test_unterminated_text(void **state)
+{
+	static const char src[] = "name x\ncpus 1\nrma";
+	char *text = malloc(sizeof(src) - 1);
+
+	(void)state;
+	assert_non_null(text);
+	memcpy(text, src, sizeof(src) - 1);
+	assert_int_equal(celldesc_parse(text, sizeof(src) - 1, &d, &err), -1);
+	assert_string_equal(err.detail, "line 3: unknown keyword 'rma'");
+	free(text);
+}
+
+static void test_numbers(void **state)
+{
+	(void)state;
+	parse_ok("ram 0x10000 64K\nmmio 1M 0x2K\nram 0x40000000 1g\n"
+		 "ram 2G 4096\nram 0X100000000 0xAbC000\n");
+	assert_int_equal(d.mem[0].virt, 0x10000);
+	assert_int_equal(d.mem[0].size, 0x10000);
+	assert_int_equal(d.mem[1].virt, 0x100000);
+	assert_int_equal(d.mem[1].size, 0x800);
+	assert_int_equal(d.mem[2].virt, 0x40000000);
+	assert_int_equal(d.mem[2].size, 0x40000000);
+	assert_int_equal(d.mem[3].virt, 0x80000000);
+	assert_int_equal(d.mem[3].size, 0x1000);
+	assert_int_equal(d.mem[4].virt, 0x100000000ull);
+	assert_int_equal(d.mem[4].size, 0xabc000);
+}
+
+static void test_syntax_errors(void **state)
+{
+	(void)state;
+	expect_error("rma 0 1M\n", "line 3: unknown keyword 'rma'");
+	expect_error("ram 0 1Q\n", "line 3: bad size '1Q'");
+	expect_error("ram 017 1M\n", "line 3: bad address '017'");
+	expect_error("ram 0x 1M\n", "line 3: bad address '0x'");
+	expect_error("ram 0 99999999999999999999\n",
+		     "line 3: size '99999999999999999999' exceeds the limit 0xffffffffffffffff");
+	expect_error("ram 0 0x10000000000000000\n",
+		     "line 3: size '0x10000000000000000' exceeds the limit 0xffffffffffffffff");
+	expect_error("ram 0 0x7fffffffffffffffG\n",
+		     "line 3: size '0x7fffffffffffffffG' exceeds the limit 0xffffffffffffffff");
+	expect_error("name\x01x\n", "line 3: invalid character 0x01");
+	expect_error("# fine \xc3\xa4 in a comment\nname \xc3\xa4\n",
+		     "line 4: invalid character 0xc3");
+	expect_error_raw("name x\0\ncpus 1\n", "no CPUs: add a 'cpus' line");
+	assert_int_equal(celldesc_parse("name x\0\ncpus 1\n", 15, &d, &err), -1);
+	assert_string_equal(err.detail, "line 1: invalid character 0x00");
+	expect_error("a b c d e f g h i j k l m n o p q\n",
+		     "line 3: more than 16 tokens");
+	expect_error("ram 0 1M phys=0 phys=0\n", "line 3: 'phys' given twice");
+	expect_error("ram 0 1M phys=\n", "line 3: 'phys=' needs a value");
+	expect_error("ram 0 1M bogus=1\n",
+		     "line 3: unexpected 'bogus=1' after 'ram' (options: phys=)");
+	expect_error("ram 0 1M phys\n",
+		     "line 3: unexpected 'phys' after 'ram' (options: phys=)");
+	expect_error("pio 0x3f8 8 9\n",
+		     "line 3: unexpected '9' after 'pio' (no options)");
+	/* long tokens are cut to 40 characters in messages */
+	expect_error("abcdefghijabcdefghijabcdefghijabcdefghijXYZ\n",
+		     "line 3: unknown keyword 'abcdefghijabcdefghijabcdefghijabcdefghij'");
+}
+
+static void test_required_lines(void **state)
+{
+	(void)state;
+	expect_error_raw("", "no 'name' line");
+	expect_error_raw("cpus 1\n", "no 'name' line");
+	expect_error_raw("name x\n# no cpus\n", "no CPUs: add a 'cpus' line");
+}
+
+/* ---- name, cpus, flags ----------------------------------------------- */
+
+static void test_name(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("name abcdefghijabcdefghijabcdefghij1\ncpus 1"), 0);
+	assert_string_equal(d.name, "abcdefghijabcdefghijabcdefghij1");
+	expect_error_raw("name abcdefghijabcdefghijabcdefghij12\ncpus 1",
+			 "line 1: name 'abcdefghijabcdefghijabcdefghij12' is 32 characters, limit 31");
+	expect_error("name u\n", "line 3: duplicate 'name' (first on line 1)");
+	expect_error_raw("name\ncpus 1", "line 1: 'name' needs a NAME");
+	expect_error_raw("name a b\ncpus 1",
+			 "line 1: unexpected 'b' after 'name' (no options)");
+}
+
+static void test_cpus(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("name x\ncpus 3 0 64 1023\n"), 0);
+	assert_int_equal(d.cpus[0], 0x9);
+	assert_int_equal(d.cpus[1], 0x1);
+	assert_int_equal(d.cpus[15], 0x8000000000000000ull);
+	assert_int_equal(celldesc_num_cpus(&d), 4);
+	assert_int_equal(celldesc_highest_cpu(&d), 1023);
+	expect_error_raw("name x\ncpus 1024\n",
+			 "line 2: CPU id 1024 exceeds the limit 1023");
+	expect_error_raw("name x\ncpus 2 3 2\n", "line 2: CPU 2 listed twice");
+	expect_error_raw("name x\ncpus\n",
+			 "line 2: 'cpus' needs at least one CPU id");
+	expect_error_raw("name x\ncpus one\n", "line 2: bad CPU id 'one'");
+	expect_error_raw("name x\ncpus 0x10000000000000000\n",
+			 "line 2: CPU id '0x10000000000000000' exceeds the limit 0xffffffffffffffff");
+	expect_error("cpus 2\n", "line 3: duplicate 'cpus' (first on line 2)");
+}
+
+static void test_flags(void **state)
+{
+	(void)state;
+	parse_ok("flags passive-commreg test-device virtual-console-permitted\n");
+	assert_int_equal(d.flags, 0x40000003);
+	parse_ok("flags virtual-console-active\n");
+	assert_int_equal(d.flags, 0xc0000000);
+	expect_error("flags passive\n",
+		     "line 3: unknown cell flag 'passive' (known: passive-commreg "
+		     "test-device virtual-console-permitted virtual-console-active)");
+	expect_error("flags\n", "line 3: 'flags' needs at least one flag");
+	expect_error("flags test-device\nflags test-device\n",
+		     "line 4: duplicate 'flags' (first on line 3)");
+}
+
+/* ---- memory regions --------------------------------------------------- */
+
+static void test_ram(void **state)
+{
+	(void)state;
+	parse_ok("ram 0 1M\nram 0x200000 74M phys=0x3a600000\n");
+	assert_int_equal(d.num_mem, 2);
+	assert_int_equal(d.mem[0].phys, 0);
+	assert_int_equal(d.mem[0].virt, 0);
+	assert_int_equal(d.mem[0].size, 0x100000);
+	assert_int_equal(d.mem[0].flags, ALL_RAM);
+	assert_int_equal(d.mem[1].phys, 0x3a600000);
+	assert_int_equal(d.mem[1].virt, 0x200000);
+	assert_int_equal(d.mem[1].size, 74 << 20);
+	assert_int_equal(d.mem[1].flags, ALL_RAM);
+	expect_error("ram 0\n", "line 3: 'ram' needs VIRT SIZE");
+	expect_error("ram 0 0\n", "line 3: region at 0x0 has size 0");
+	expect_error("ram 0x1800 1M\n",
+		     "line 3: address 0x1800 is not page-aligned (0x1000)");
+	expect_error("ram 0 1M phys=0x10\n",
+		     "line 3: phys 0x10 is not page-aligned (0x1000)");
+	expect_error("ram 0 0x1234\n",
+		     "line 3: size 0x1234 is not a multiple of the page size 0x1000");
+	expect_error("ram 0xfffffffffffff000 0x2000\n",
+		     "line 3: region 0xfffffffffffff000 + size 0x2000 overflows the 64-bit address space");
+	expect_error("ram 0 0x2000 phys=0xfffffffffffff000\n",
+		     "line 3: phys 0xfffffffffffff000 + size 0x2000 overflows the 64-bit address space");
+}
+
+static void test_region_top_of_space(void **state)
+{
+	(void)state;
+	parse_ok("ram 0xffffffffffffe000 0x1000\n");
+	assert_int_equal(d.mem[0].virt, 0xffffffffffffe000ull);
+	parse_ok("mmio 0xfffffffffffff000 0xfff\n");
+	assert_int_equal(d.mem[0].size, 0xfff);
+	expect_error("mmio 0xfffffffffffff000 0x1000\n",
+		     "line 3: region 0xfffffffffffff000 + size 0x1000 overflows the 64-bit address space");
+}
+
+static void test_comm(void **state)
+{
+	(void)state;
+	parse_ok("comm 0x100000\n");
+	assert_int_equal(d.mem[0].virt, 0x100000);
+	assert_int_equal(d.mem[0].phys, 0);
+	assert_int_equal(d.mem[0].size, 0x1000);
+	assert_int_equal(d.mem[0].flags, 0x23);
+	parse_ok("comm 0x100000 8K\n");
+	assert_int_equal(d.mem[0].size, 0x2000);
+	expect_error("comm 0x100000\ncomm 0x200000\n",
+		     "line 4: second comm region (first on line 3); a cell has one");
+	expect_error("comm 0x100000\nmem 0x200000 4K flags=r,comm\n",
+		     "line 4: second comm region (first on line 3); a cell has one");
+	expect_error("comm 0x100000 4K phys=0\n",
+		     "line 3: unexpected 'phys=0' after 'comm' (no options)");
+	expect_error("comm\n", "line 3: 'comm' needs VIRT");
+	expect_error("comm 0x100800\n",
+		     "line 3: address 0x100800 is not page-aligned (0x1000)");
+}
+
+static void test_shmem(void **state)
+{
+	(void)state;
+	parse_ok("shmem 0x80000000 1M\nshmem 0x90000000 4K ro phys=0x3f000000\n"
+		 "shmem 0xa0000000 4K rw\n");
+	assert_int_equal(d.mem[0].flags, 0x83);
+	assert_int_equal(d.mem[0].phys, 0x80000000);
+	assert_int_equal(d.mem[1].flags, 0x81);
+	assert_int_equal(d.mem[1].phys, 0x3f000000);
+	assert_int_equal(d.mem[2].flags, 0x83);
+	expect_error("shmem 0x80000000 4K ro rw\n", "line 3: 'ro' and 'rw' together");
+	expect_error("shmem 0x80000000 4K wo\n",
+		     "line 3: unexpected 'wo' after 'shmem' (options: phys= ro rw)");
+	expect_error("shmem 0x80000800 4K\n",
+		     "line 3: address 0x80000800 is not page-aligned (0x1000)");
+}
+
+static void test_mmio(void **state)
+{
+	(void)state;
+	parse_ok("mmio 0xfed00000 0x1000\nmmio 0xfee01008 8 ro phys=0x1008\n");
+	assert_int_equal(d.mem[0].flags, 0x13);
+	assert_int_equal(d.mem[0].phys, 0xfed00000);
+	assert_int_equal(d.mem[1].flags, 0x11);
+	assert_int_equal(d.mem[1].size, 8);
+	assert_int_equal(d.mem[1].phys, 0x1008);
+	expect_error("mmio 0xfed00000 0\n", "line 3: region at 0xfed00000 has size 0");
+}
+
+static void test_mem(void **state)
+{
+	(void)state;
+	parse_ok("mem 0x1000 4K flags=r,w,x,dma,io,comm,loadable,rootshared,"
+		 "nohugepages,io8,io16,io32,io64,io-unaligned phys=0x5000\n"
+		 "mem 0x2000 4K flags=r\n");
+	assert_int_equal(d.mem[0].flags, 0xf81ff);
+	assert_int_equal(d.mem[0].phys, 0x5000);
+	assert_int_equal(d.mem[1].flags, 0x1);
+	assert_int_equal(d.mem[1].phys, 0x2000);
+	expect_error("mem 0x1000 4K\n", "line 3: 'mem' needs flags=LIST");
+	expect_error("mem 0x1000 4K flags=r,q\n",
+		     "line 3: unknown memory flag 'q' (known: r w x dma io comm "
+		     "loadable rootshared nohugepages io8 io16 io32 io64 io-unaligned)");
+	expect_error("mem 0x1000 4K flags=r,,w\n",
+		     "line 3: unknown memory flag '' (known: r w x dma io comm "
+		     "loadable rootshared nohugepages io8 io16 io32 io64 io-unaligned)");
+	expect_error("mem 0x1000 0x800 flags=r,w\n",
+		     "line 3: size 0x800 is not a multiple of the page size 0x1000");
+	expect_error("mem 0x1000 4K flags=r ro\n",
+		     "line 3: unexpected 'ro' after 'mem' (options: phys= flags=)");
+}
+
+static void test_overlap(void **state)
+{
+	(void)state;
+	/* touching is fine */
+	parse_ok("ram 0 1M\ncomm 0x100000\nram 0x101000 4K\n");
+	expect_error("ram 0 2M\ncomm 0x100000\n",
+		     "line 4: region [0x100000, 0x101000) overlaps [0x0, 0x200000) from line 3");
+	expect_error("ram 0x200000 1M\n\nmmio 0x1ff000 0x1001\n",
+		     "line 5: region [0x1ff000, 0x200001) overlaps [0x200000, 0x300000) from line 3");
+	/* phys may be shared (aliases), virt may not */
+	parse_ok("ram 0 4K phys=0x9000\nram 0x1000 4K phys=0x9000\n");
+}
+
+static void test_too_many_regions(void **state)
+{
+	char *text = malloc(CELLDESC_MAX_MEM * 32 + 64);
+	size_t n;
+
+	(void)state;
+	assert_non_null(text);
+	n = (size_t)sprintf(text, "name big\ncpus 1\n");
+	for (unsigned int i = 0; i < CELLDESC_MAX_MEM; i++)
+		n += (size_t)sprintf(text + n, "ram 0x%x 4K\n", i * 0x1000);
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(d.num_mem, CELLDESC_MAX_MEM);
+	sprintf(text + n, "ram 0x%x 4K\n", CELLDESC_MAX_MEM * 0x1000);
+	assert_int_equal(parse(text), -1);
+	assert_string_equal(err.detail, "line 515: too many memory regions (limit 512)");
+	free(text);
+}
+
+/* ---- pio, irqchip, console, scalars ----------------------------------- */
+
+static void test_pio(void **state)
+{
+	(void)state;
+	parse_ok("pio 0x3f8 8\npio 0x2f8 8\npio 0xffff 1\npio 0 0x10\n");
+	assert_int_equal(d.num_pio, 4);
+	assert_int_equal(d.pio[0].base, 0x3f8);
+	assert_int_equal(d.pio[0].length, 8);
+	assert_int_equal(d.pio[2].base, 0xffff);
+	assert_int_equal(d.pio[3].length, 0x10);
+	expect_error("pio 0x3f8\n", "line 3: 'pio' needs BASE LENGTH");
+	expect_error("pio 0x3f8 0\n", "line 3: pio 0x3f8 has length 0");
+	expect_error("pio 0x10000 1\n", "line 3: port '0x10000' exceeds the limit 0xffff");
+	expect_error("pio 0 0x10000\n", "line 3: length '0x10000' exceeds the limit 0xffff");
+	expect_error("pio 0xfff8 0x10\n",
+		     "line 3: pio 0xfff8 + length 0x10 exceeds the port space 0x10000");
+	expect_error("pio 0x3f8 8\npio 0x3fc 2\n",
+		     "line 4: pio [0x3fc, 0x3fe) overlaps [0x3f8, 0x400) from line 3");
+}
+
+static void test_pio_limit(void **state)
+{
+	char text[4096];
+	size_t n = 0;
+
+	(void)state;
+	for (unsigned int i = 0; i < CELLDESC_MAX_PIO; i++)
+		n += (size_t)sprintf(text + n, "pio 0x%x 1\n", i);
+	parse_ok(text);
+	assert_int_equal(d.num_pio, CELLDESC_MAX_PIO);
+	sprintf(text + n, "pio 0x%x 1\n", CELLDESC_MAX_PIO);
+	expect_error(text, "line 67: too many pio regions (limit 64)");
+}
+
+static void test_irqchip(void **state)
+{
+	(void)state;
+	parse_ok("irqchip 0xfec00000 id=0xff00 pin_base=0 pins=3,4\n"
+		 "irqchip 0xfec01000 pins=24,55,56,151 id=1 pin_base=24\n"
+		 "irqchip 0xfec02000 id=2 bitmap=0x10,0,0xffffffff,7\n"
+		 "irqchip 0xfec03000 id=3 bitmap=1\n");
+	assert_int_equal(d.num_irqchips, 4);
+	assert_int_equal(d.irqchips[0].address, 0xfec00000);
+	assert_int_equal(d.irqchips[0].id, 0xff00);
+	assert_int_equal(d.irqchips[0].pin_base, 0);
+	assert_int_equal(d.irqchips[0].pin_bitmap[0], 0x18);
+	assert_int_equal(d.irqchips[0].pin_bitmap[1], 0);
+	assert_int_equal(d.irqchips[1].pin_base, 24);
+	assert_int_equal(d.irqchips[1].pin_bitmap[0], 0x80000001);
+	assert_int_equal(d.irqchips[1].pin_bitmap[1], 0x1);
+	assert_int_equal(d.irqchips[1].pin_bitmap[2], 0);
+	assert_int_equal(d.irqchips[1].pin_bitmap[3], 0x80000000);
+	assert_int_equal(d.irqchips[2].pin_bitmap[0], 0x10);
+	assert_int_equal(d.irqchips[2].pin_bitmap[1], 0);
+	assert_int_equal(d.irqchips[2].pin_bitmap[2], 0xffffffff);
+	assert_int_equal(d.irqchips[2].pin_bitmap[3], 7);
+	assert_int_equal(d.irqchips[3].pin_bitmap[0], 1);
+	assert_int_equal(d.irqchips[3].pin_bitmap[3], 0);
+
+	expect_error("irqchip\n", "line 3: 'irqchip' needs ADDRESS id=ID");
+	expect_error("irqchip 0xfec00000 pins=4\n",
+		     "line 3: irqchip 0xfec00000 needs id=");
+	expect_error("irqchip 0xfec00000 id=1\n",
+		     "line 3: irqchip 0xfec00000 needs exactly one of pins= and bitmap=");
+	expect_error("irqchip 0xfec00000 id=1 pins=1 bitmap=2\n",
+		     "line 3: irqchip 0xfec00000 needs exactly one of pins= and bitmap=");
+	expect_error("irqchip 0xfec00000 id=0x100000000 pins=1\n",
+		     "line 3: id '0x100000000' exceeds the limit 0xffffffff");
+	expect_error("irqchip 0xfec00000 id=1 pin_base=16 pins=15\n",
+		     "line 3: pin 15 outside pin_base 16 .. 143");
+	expect_error("irqchip 0xfec00000 id=1 pins=128\n",
+		     "line 3: pin 128 outside pin_base 0 .. 127");
+	expect_error("irqchip 0xfec00000 id=1 pins=3,x\n", "line 3: bad pin 'x'");
+	expect_error("irqchip 0xfec00000 id=1 bitmap=1,2,3,4,5\n",
+		     "line 3: bitmap= has more than 4 words");
+	expect_error("irqchip 0xfec00000 id=1 bitmap=0x100000000\n",
+		     "line 3: bitmap word '0x100000000' exceeds the limit 0xffffffff");
+	expect_error("irqchip 0xfec00000 id=1 pins=4 irq=4\n",
+		     "line 3: unexpected 'irq=4' after 'irqchip' (options: id= pin_base= pins= bitmap=)");
+	expect_error("irqchip 0xfec00000 id=1 pins=4\n\nirqchip 0xfec00000 id=2 pins=3\n",
+		     "line 5: irqchip 0xfec00000 already declared on line 3");
+}
+
+static void test_irqchip_limit(void **state)
+{
+	char text[4096];
+	size_t n = 0;
+
+	(void)state;
+	for (unsigned int i = 0; i < CELLDESC_MAX_IRQCHIPS; i++)
+		n += (size_t)sprintf(text + n, "irqchip 0x%x id=%u pins=1\n",
+				     0xfec00000 + i * 0x1000, i);
+	parse_ok(text);
+	assert_int_equal(d.num_irqchips, CELLDESC_MAX_IRQCHIPS);
+	sprintf(text + n, "irqchip 0x1000 id=99 pins=1\n");
+	expect_error(text, "line 19: too many irqchips (limit 16)");
+}
+
+static void test_console(void **state)
+{
+	(void)state;
+	parse_ok("console 8250 pio 0x3f8\n");
+	assert_int_equal(d.console.type, JAILHOUSE_CON_TYPE_8250);
+	assert_int_equal(d.console.flags, 0);
+	assert_int_equal(d.console.address, 0x3f8);
+	assert_int_equal(d.console.size, 0);
+	assert_int_equal(d.console.divider, 0);
+	assert_int_equal(d.console.gate_nr, 0);
+	assert_int_equal(d.console.clock_reg, 0);
+	parse_ok("console 8250 pio 0x2f8 divider=1\n");
+	assert_int_equal(d.console.address, 0x2f8);
+	assert_int_equal(d.console.divider, 1);
+	parse_ok("console 8250 mmio 0xfe000000\n");
+	assert_int_equal(d.console.flags, JAILHOUSE_CON_ACCESS_MMIO);
+	assert_int_equal(d.console.address, 0xfe000000);
+	assert_int_equal(d.console.size, 0x1000);
+	parse_ok("console 8250 mmio32 0x100000000 size=0x100 divider=0x1b\n");
+	assert_int_equal(d.console.flags,
+			 JAILHOUSE_CON_ACCESS_MMIO | JAILHOUSE_CON_REGDIST_4);
+	assert_int_equal(d.console.address, 0x100000000ull);
+	assert_int_equal(d.console.size, 0x100);
+	assert_int_equal(d.console.divider, 0x1b);
+	parse_ok("console none\n");
+	assert_int_equal(d.console.type, JAILHOUSE_CON_TYPE_NONE);
+
+	expect_error("console\n", "line 3: 'console' needs a type: 8250 or none");
+	expect_error("console pl011 mmio 0\n",
+		     "line 3: unknown console type 'pl011' (known: 8250 none)");
+	expect_error("console 8250 pio\n",
+		     "line 3: 'console' needs 8250 pio|mmio|mmio32 ADDRESS");
+	expect_error("console 8250 io 0x3f8\n",
+		     "line 3: unknown console access 'io' (known: pio mmio mmio32)");
+	expect_error("console 8250 pio 0x10000\n",
+		     "line 3: port '0x10000' exceeds the limit 0xffff");
+	expect_error("console 8250 pio 0x3f8 size=8\n",
+		     "line 3: unexpected 'size=8' after 'console' (options: divider=)");
+	expect_error("console 8250 mmio 0xfe000000 size=0x100000000\n",
+		     "line 3: size '0x100000000' exceeds the limit 0xffffffff");
+	expect_error("console 8250 pio 0x3f8 divider=-1\n", "line 3: bad divider '-1'");
+	expect_error("console none x\n",
+		     "line 3: unexpected 'x' after 'console' (no options)");
+	expect_error("console none\nconsole none\n",
+		     "line 4: duplicate 'console' (first on line 3)");
+}
+
+static void test_cpu_reset_address(void **state)
+{
+	(void)state;
+	parse_ok("cpu_reset_address 0\n");
+	assert_int_equal(d.cpu_reset_address, 0);
+	expect_error("cpu_reset_address 0xffff0\n",
+		     "line 3: cpu_reset_address 0xffff0 is not 0 (x86 Linux cells start at 0)");
+	expect_error("cpu_reset_address\n", "line 3: 'cpu_reset_address' needs an ADDRESS");
+	expect_error("cpu_reset_address 0\ncpu_reset_address 0\n",
+		     "line 4: duplicate 'cpu_reset_address' (first on line 3)");
+}
+
+static void test_msg_reply_timeout(void **state)
+{
+	(void)state;
+	parse_ok("msg_reply_timeout 0x1234567890\n");
+	assert_int_equal(d.msg_reply_timeout, 0x1234567890ull);
+	expect_error("msg_reply_timeout ms\n", "line 3: bad timeout 'ms'");
+	expect_error("msg_reply_timeout\n", "line 3: 'msg_reply_timeout' needs a VALUE");
+	expect_error("msg_reply_timeout 1 2\n",
+		     "line 3: unexpected '2' after 'msg_reply_timeout' (no options)");
+	expect_error("msg_reply_timeout 1\nmsg_reply_timeout 1\n",
+		     "line 4: duplicate 'msg_reply_timeout' (first on line 3)");
+}
+
+/* ---- the binary writer ------------------------------------------------ */
+
+static void test_cpu_set_size(void **state)
+{
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(cellcfg_cpu_set_size(&d), 8);	/* empty: one word */
+	d.cpus[0] = 1ull << 63;
+	assert_int_equal(cellcfg_cpu_set_size(&d), 8);
+	d.cpus[1] = 1;
+	assert_int_equal(cellcfg_cpu_set_size(&d), 16);
+	d.cpus[15] = 1ull << 63;
+	assert_int_equal(cellcfg_cpu_set_size(&d), 128);
+	assert_int_equal(cellcfg_write_size(&d), 132 + 128);
+}
+
+static void test_write_errors(void **state)
+{
+	u8 buf[512];
+	size_t len = 7;
+
+	(void)state;
+	parse_ok("ram 0 1M\n");
+	assert_int_equal(cellcfg_write_size(&d), 132 + 8 + 32);
+	assert_int_equal(cellcfg_write(&d, buf, 171, &len, &err), -1);
+	assert_string_equal(err.what, "cell config");
+	assert_string_equal(err.detail, "buffer of 171 bytes too small, need 172");
+	assert_int_equal(len, 7);
+	assert_int_equal(cellcfg_write(&d, buf, 172, &len, &err), 0);
+	assert_int_equal(len, 172);
+
+	d.num_mem = CELLDESC_MAX_MEM + 1;
+	assert_int_equal(cellcfg_write(&d, buf, sizeof(buf), &len, &err), -1);
+	assert_string_equal(err.detail, "513 memory regions, limit 512");
+	d.num_mem = 0;
+	d.num_irqchips = CELLDESC_MAX_IRQCHIPS + 1;
+	assert_int_equal(cellcfg_write(&d, buf, sizeof(buf), &len, &err), -1);
+	assert_string_equal(err.detail, "17 irqchips, limit 16");
+	d.num_irqchips = 0;
+	d.num_pio = CELLDESC_MAX_PIO + 1;
+	assert_int_equal(cellcfg_write(&d, buf, sizeof(buf), &len, &err), -1);
+	assert_string_equal(err.detail, "65 pio regions, limit 64");
+}
+
+/* configs/classic.cell.txt, byte by byte at the offsets of 5.4. */
+static void test_classic_binary_offsets(void **state)
+{
+	static const u8 zero[32];
+	u8 buf[1024];
+	size_t len;
+	const u8 *m, *ic, *pio;
+
+	(void)state;
+	parse_config("configs/classic.cell.txt");
+	memset(buf, 0xa5, sizeof(buf));
+	assert_int_equal(cellcfg_write(&d, buf, sizeof(buf), &len, &err), 0);
+	assert_int_equal(len, 132 + 8 + 3 * 32 + 32 + 4);
+	assert_int_equal(buf[len], 0xa5);	/* nothing written past the end */
+
+	/* descriptor */
+	assert_memory_equal(buf, "JHCLL", 5);
+	assert_int_equal(buf[0x05], 0);			/* x86 */
+	assert_int_equal(rd16(buf, 0x06), 14);		/* revision */
+	assert_string_equal((const char *)buf + 0x08, "linux-classic");
+	assert_memory_equal(buf + 0x08 + 13, zero, 32 - 13);	/* NUL padded */
+	assert_int_equal(rd32(buf, 0x28), 0);		/* id */
+	assert_int_equal(rd32(buf, 0x2c), 0x40000001);	/* flags */
+	assert_int_equal(rd32(buf, 0x30), 8);		/* cpu_set_size */
+	assert_int_equal(rd32(buf, 0x34), 3);		/* memory regions */
+	assert_int_equal(rd32(buf, 0x38), 0);		/* cache regions */
+	assert_int_equal(rd32(buf, 0x3c), 1);		/* irqchips */
+	assert_int_equal(rd32(buf, 0x40), 1);		/* pio regions */
+	assert_int_equal(rd32(buf, 0x44), 0);		/* pci devices */
+	assert_int_equal(rd32(buf, 0x48), 0);		/* pci caps */
+	assert_int_equal(rd32(buf, 0x4c), 0);		/* stream ids */
+	assert_int_equal(rd32(buf, 0x50), 0);		/* vpci_irq_base */
+	assert_int_equal(rd64(buf, 0x54), 0);		/* cpu_reset_address */
+	assert_int_equal(rd64(buf, 0x5c), 0);		/* msg_reply_timeout */
+	assert_int_equal(rd64(buf, 0x64), 0x3f8);	/* console.address */
+	assert_int_equal(rd32(buf, 0x6c), 0);		/* console.size */
+	assert_int_equal(rd16(buf, 0x70), 2);		/* console.type 8250 */
+	assert_int_equal(rd16(buf, 0x72), 0);		/* console.flags PIO */
+	assert_int_equal(rd32(buf, 0x74), 1);		/* console.divider */
+	assert_int_equal(rd32(buf, 0x78), 0);		/* console.gate_nr */
+	assert_int_equal(rd64(buf, 0x7c), 0);		/* console.clock_reg */
+
+	/* cpu set at 132: CPU 1 */
+	assert_int_equal(rd64(buf, 132), 0x2);
+
+	/* memory regions */
+	m = buf + 132 + 8;
+	assert_int_equal(rd64(m, 0x00), 0);
+	assert_int_equal(rd64(m, 0x08), 0);
+	assert_int_equal(rd64(m, 0x10), 0x100000);
+	assert_int_equal(rd64(m, 0x18), 0x4f);
+	m += 32;
+	assert_int_equal(rd64(m, 0x00), 0);
+	assert_int_equal(rd64(m, 0x08), 0x100000);
+	assert_int_equal(rd64(m, 0x10), 0x1000);
+	assert_int_equal(rd64(m, 0x18), 0x23);
+	m += 32;
+	assert_int_equal(rd64(m, 0x00), 0x200000);
+	assert_int_equal(rd64(m, 0x08), 0x200000);
+	assert_int_equal(rd64(m, 0x10), 126 << 20);
+	assert_int_equal(rd64(m, 0x18), 0x4f);
+
+	/* irqchip (no cache regions in between) */
+	ic = m + 32;
+	assert_int_equal(rd64(ic, 0x00), 0xfec00000);
+	assert_int_equal(rd32(ic, 0x08), 0xff00);
+	assert_int_equal(rd32(ic, 0x0c), 0);
+	assert_int_equal(rd32(ic, 0x10), 0x10);
+	assert_int_equal(rd32(ic, 0x14), 0);
+	assert_int_equal(rd32(ic, 0x18), 0);
+	assert_int_equal(rd32(ic, 0x1c), 0);
+
+	/* pio region, last in the file */
+	pio = ic + 32;
+	assert_int_equal(rd16(pio, 0), 0x3f8);
+	assert_int_equal(rd16(pio, 2), 8);
+	assert_ptr_equal(pio + 4, buf + len);
+}
+
+/* The layout facts the QEMU tests rely on. */
+static void test_configs_layout(void **state)
+{
+	static const struct {
+		const char *path;
+		unsigned int cpus;
+		u64 ram_end;
+	} cfgs[] = {
+		{ "configs/classic.cell.txt", 1, 0x8000000 },
+		{ "configs/classic-2cpu.cell.txt", 2, 0x8000000 },
+		{ "configs/moved.cell.txt", 1, 0xf000000 },
+	};
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cfgs) / sizeof(cfgs[0]); c++) {
+		u64 ram = 0, end = 0;
+
+		parse_config(cfgs[c].path);
+		assert_int_equal(celldesc_num_cpus(&d), cfgs[c].cpus);
+		assert_int_equal(d.flags, JAILHOUSE_CELL_PASSIVE_COMMREG |
+				 JAILHOUSE_CELL_VIRTUAL_CONSOLE_PERMITTED);
+		assert_int_equal(d.num_mem, 3);
+		assert_int_equal(d.mem[1].virt, 0x100000);	/* comm */
+		assert_int_equal(d.mem[1].flags, 0x23);
+		for (u32 i = 0; i < d.num_mem; i++) {
+			const struct celldesc_mem *r = &d.mem[i];
+
+			if (r->flags == ALL_RAM)
+				ram += r->size;
+			if (r->virt + r->size > end)
+				end = r->virt + r->size;
+			/* nothing but the 0-1 MiB RAM in 0xA0000-0xFFFFF */
+			if (r->virt != 0)
+				assert_true(r->virt >= 0x100000 ||
+					    r->virt + r->size <= 0xa0000);
+		}
+		assert_int_equal(end, cfgs[c].ram_end);
+		assert_true(end <= 256ull << 20);
+		assert_true(ram <= 240ull << 20);
+		/* Debian 6.1: runtime 16 MiB + init_size + ~2 MiB initrd */
+		assert_true(0x1000000 + 0x3F98000 + (2 << 20) <= end);
+		assert_int_equal(d.num_pio, 1);
+		assert_int_equal(d.pio[0].base, 0x3f8);
+		assert_int_equal(d.pio[0].length, 8);
+		assert_int_equal(d.console.type, JAILHOUSE_CON_TYPE_8250);
+		assert_int_equal(d.console.address, 0x3f8);
+		assert_int_equal(d.num_irqchips, 1);
+		assert_int_equal(d.irqchips[0].address, 0xfec00000);
+	}
+}
+
+/* The example in docs/cell-description.md stays valid. */
+static void test_doc_example(void **state)
+{
+	size_t len;
+	char *doc = read_src("docs/cell-description.md", &len);
+	char *start = strstr(doc, "## Example\n");
+	char *end;
+
+	(void)state;
+	assert_non_null(start);
+	start = strstr(start, "```\n");
+	assert_non_null(start);
+	start += 4;
+	end = strstr(start, "```");
+	assert_non_null(end);
+	if (celldesc_parse(start, (size_t)(end - start), &d, &err))
+		fail_msg("doc example: %s: %s", err.what, err.detail);
+	assert_string_equal(d.name, "linux-demo");
+	assert_int_equal(d.num_mem, 6);
+	assert_int_equal(d.num_pio, 2);
+	assert_int_equal(d.num_irqchips, 1);
+	free(doc);
+}
+
+/* ---- round trips through lib/cellcfg.c -------------------------------- */
+
+static void round_trip(const struct cell_desc *src)
+{
+	struct cell_config cfg;
+	size_t size = cellcfg_write_size(src), len;
+	u8 *buf = malloc(size);
+	const struct jailhouse_cell_desc *h;
+
+	assert_non_null(buf);
+	assert_int_equal(cellcfg_write(src, buf, size, &len, &err), 0);
+	assert_int_equal(len, size);
+	if (cellcfg_parse(buf, len, &cfg, &err))
+		fail_msg("cellcfg_parse: %s: %s", err.what, err.detail);
+	h = cfg.desc;
+	assert_int_equal(cfg.total_size, len);
+	assert_string_equal(cfg.name, src->name);
+	assert_int_equal(h->flags, src->flags);
+	assert_int_equal(h->cpu_set_size, cellcfg_cpu_set_size(src));
+	assert_int_equal(h->cpu_reset_address, src->cpu_reset_address);
+	assert_int_equal(h->msg_reply_timeout, src->msg_reply_timeout);
+	assert_int_equal(h->console.address, src->console.address);
+	assert_int_equal(h->console.size, src->console.size);
+	assert_int_equal(h->console.type, src->console.type);
+	assert_int_equal(h->console.flags, src->console.flags);
+	assert_int_equal(h->console.divider, src->console.divider);
+	assert_int_equal(h->console.gate_nr, src->console.gate_nr);
+	assert_int_equal(h->console.clock_reg, src->console.clock_reg);
+	assert_int_equal(h->id, 0);
+	assert_int_equal(h->vpci_irq_base, 0);
+
+	assert_int_equal(cellcfg_num_cpus(&cfg), celldesc_num_cpus(src));
+	for (u32 i = 0; i < h->cpu_set_size; i++)
+		assert_int_equal(cfg.cpu_set[i],
+				 (u8)(src->cpus[i / 8] >> (8 * (i % 8))));
+	assert_int_equal(cfg.num_mem, src->num_mem);
+	for (u32 i = 0; i < cfg.num_mem; i++) {
+		assert_int_equal(cfg.mem[i].phys_start, src->mem[i].phys);
+		assert_int_equal(cfg.mem[i].virt_start, src->mem[i].virt);
+		assert_int_equal(cfg.mem[i].size, src->mem[i].size);
+		assert_int_equal(cfg.mem[i].flags, src->mem[i].flags);
+	}
+	assert_int_equal(cfg.num_irqchips, src->num_irqchips);
+	for (u32 i = 0; i < cfg.num_irqchips; i++) {
+		assert_int_equal(cfg.irqchips[i].address, src->irqchips[i].address);
+		assert_int_equal(cfg.irqchips[i].id, src->irqchips[i].id);
+		assert_int_equal(cfg.irqchips[i].pin_base, src->irqchips[i].pin_base);
+		for (int w = 0; w < 4; w++)
+			assert_int_equal(cfg.irqchips[i].pin_bitmap[w],
+					 src->irqchips[i].pin_bitmap[w]);
+	}
+	assert_int_equal(cfg.num_pio, src->num_pio);
+	for (u32 i = 0; i < cfg.num_pio; i++) {
+		assert_int_equal(cfg.pio[i].base, src->pio[i].base);
+		assert_int_equal(cfg.pio[i].length, src->pio[i].length);
+	}
+	assert_int_equal(cfg.num_cache, 0);
+	assert_int_equal(cfg.num_pci_devices, 0);
+	assert_int_equal(cfg.num_pci_caps, 0);
+	assert_int_equal(cfg.num_stream_ids, 0);
+	free(buf);
+}
+
+static void test_round_trip_every_keyword(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(
+		"name abcdefghijabcdefghijabcdefghij1\n"
+		"cpus 0 5 64 200\n"
+		"flags passive-commreg test-device virtual-console-active\n"
+		"ram 0 1M\n"
+		"comm 0x100000\n"
+		"ram 0x200000 74M phys=0x3a600000\n"
+		"shmem 0x80000000 1M ro phys=0x3f000000\n"
+		"mmio 0xfed00000 0x400\n"
+		"mem 0x90000000 4K flags=r,w,io,io32,nohugepages phys=0x123456000\n"
+		"pio 0x3f8 8\npio 0x2f8 8\npio 0x80 1\n"
+		"irqchip 0xfec00000 id=0xff00 pins=3,4\n"
+		"irqchip 0xfec10000 id=0xff01 pin_base=24 bitmap=1,2,3,0x80000000\n"
+		"console 8250 mmio32 0xfe001000 size=0x200 divider=0x1b\n"
+		"cpu_reset_address 0\n"
+		"msg_reply_timeout 0xdeadbeef\n"), 0);
+	round_trip(&d);
+	parse_config("configs/classic.cell.txt");
+	round_trip(&d);
+	parse_config("configs/classic-2cpu.cell.txt");
+	round_trip(&d);
+	parse_config("configs/moved.cell.txt");
+	round_trip(&d);
+}
+
+/* More than 128 regions: the e820 must go beyond the zero page. */
+static void test_round_trip_300_regions(void **state)
+{
+	char *text = malloc(300 * 48 + 256);
+	size_t n;
+
+	(void)state;
+	assert_non_null(text);
+	n = (size_t)sprintf(text, "name many\ncpus 1 2\ncomm 0x100000\n");
+	for (unsigned int i = 0; i < 299; i++)
+		n += (size_t)sprintf(text + n, "%s 0x%x 0x%x\n",
+				     i % 3 == 1 ? "mmio" : "ram",
+				     0x200000 + i * 0x100000,
+				     (i % 4 + 1) * 0x1000);
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(d.num_mem, 300);
+	assert_int_equal(d.mem[299].virt, 0x200000 + 298 * 0x100000);
+	assert_int_equal(d.mem[299].size, 0x3000);
+	assert_int_equal(d.mem[299].flags, 0x13);
+	assert_int_equal(d.mem[298].flags, ALL_RAM);
+	assert_int_equal(cellcfg_write_size(&d), 132 + 8 + 300 * 32);
+	round_trip(&d);
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_minimal_defaults),
+		cmocka_unit_test(test_comments_whitespace_crlf),
+		cmocka_unit_test(test_length_bounds_text),
+		cmocka_unit_test(test_unterminated_text),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_required_lines),
+		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_cpus),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_ram),
+		cmocka_unit_test(test_region_top_of_space),
+		cmocka_unit_test(test_comm),
+		cmocka_unit_test(test_shmem),
+		cmocka_unit_test(test_mmio),
+		cmocka_unit_test(test_mem),
+		cmocka_unit_test(test_overlap),
+		cmocka_unit_test(test_too_many_regions),
+		cmocka_unit_test(test_pio),
+		cmocka_unit_test(test_pio_limit),
+		cmocka_unit_test(test_irqchip),
+		cmocka_unit_test(test_irqchip_limit),
+		cmocka_unit_test(test_console),
+		cmocka_unit_test(test_cpu_reset_address),
+		cmocka_unit_test(test_msg_reply_timeout),
+		cmocka_unit_test(test_cpu_set_size),
+		cmocka_unit_test(test_write_errors),
+		cmocka_unit_test(test_classic_binary_offsets),
+		cmocka_unit_test(test_configs_layout),
+		cmocka_unit_test(test_doc_example),
+		cmocka_unit_test(test_round_trip_every_keyword),
+		cmocka_unit_test(test_round_trip_300_regions),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

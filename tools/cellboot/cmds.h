@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CELLBOOT_TOOLS_CMDS_H
+#define CELLBOOT_TOOLS_CMDS_H
+
+/* Exit codes shared by every subcommand. */
+#define CB_EXIT_OK	0
+#define CB_EXIT_FAILED	1	/* a check failed or an input is bad */
+#define CB_EXIT_USAGE	2	/* the command line is wrong */
+
+int cmd_mkcell(int argc, char **argv);
+
+#endif
