@@ -1,0 +1,902 @@
+#!/usr/bin/python3
+"""Run one Jailhouse-like x86 "cell" under QEMU.
+
+A Jailhouse non-root cell starts every CPU in real mode at 0000:0000 with its
+images already in RAM and the comm region page filled in.  This module
+reproduces that on QEMU:
+
+  * a 64 KiB reset ROM (-bios) whose reset vector jumps to 0000:0000
+    (mkresetrom.py; with an MP table for a stock kernel unless disabled),
+  * QEMU's generic loader device placing each image at its cell address
+    (-device loader,file=...,addr=...,force-raw=on),
+  * a comm region page written like the hypervisor does at cell start
+    (write_comm_region / comm_region_bytes),
+  * -smp / -m matching the cell, on "microvm" (no PCI, no ACPI) or "q35".
+
+The serial port (COM1, 0x3F8) goes to a log file that is streamed while the
+guest runs; the run stops at the first "done" or "bad" regex match, when QEMU
+exits (with -no-reboot a guest reset or triple fault makes QEMU exit), or at
+the timeout.  QEMU is left running after run() so the harness can read guest
+memory (read_phys) and CPU state (cpu_halted, cpu_states) over QMP; stop()
+(or leaving the `with` block) quits it.
+
+Python 3 standard library only.  Example:
+
+    from cellrunner import Cell
+    with Cell("microvm", cpus=2, mem_mib=256,
+              images=[("build/cellboot.bin", 0), ("params.txt", 0x1000)]) as cell:
+        res = cell.run(timeout=60, done=r"CBREPORT end")
+        print(res.outcome, res.matched_line)
+        data = cell.read_phys(0x100000, 0x4c)
+
+CLI: python3 tests/qemu/cellrunner.py --machine q35 --cpus 2 --mem 256 \\
+        --image build/cellboot.bin@0 --image params.txt@0x1000 \\
+        --timeout 120 --done 'CBREPORT end'
+"""
+
+import argparse
+import fcntl
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+import mkresetrom  # noqa: E402  (same directory)
+
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+
+MACHINES = {
+    # No PCI, no ACPI, no option ROMs, no legacy PIC/PIT/RTC: closest to a cell.
+    # COM1 (isa-serial) stays so the cell has its console at 0x3F8.
+    "microvm": "microvm,x-option-roms=off,rtc=off,pic=off,pit=off,isa-serial=on,"
+               "acpi=off,pcie=off,ioapic2=off",
+    "q35": "q35",
+}
+
+DEFAULT_BAD = [r"cellboot: error", r"Kernel panic"]
+
+# Outcomes of Cell.run()
+DONE, BAD, EXITED, TIMEOUT = "done", "bad", "exited", "timeout"
+
+# --------------------------------------------------------------------------
+# Comm region (Jailhouse COMM_REGION_ABI_REVISION 2, x86).  Offsets inside the
+# 4 KiB page; a test cross-checks them against the C description.
+# --------------------------------------------------------------------------
+COMM_PAGE_SIZE = 0x1000
+COMM_SIGNATURE = b"JHCOMM"
+COMM_REVISION = 2
+COMM_OFFSETS = {
+    "signature": 0x00,          # 6 bytes
+    "revision": 0x06,           # u16
+    "cell_state": 0x08,         # u32
+    "msg_to_cell": 0x0C,        # u32
+    "reply_from_cell": 0x10,    # u32
+    "flags": 0x14,              # u32
+    "console": 0x18,            # 32 bytes (struct jailhouse_console)
+    "pci_mmconfig_base": 0x38,  # u64
+    "pm_timer_address": 0x40,   # u16
+    "num_cpus": 0x42,           # u16
+    "tsc_khz": 0x44,            # u32
+    "apic_khz": 0x48,           # u32
+}
+COMM_STRUCT_SIZE = 0x4C
+COMM_FLAG_DBG_PUTC_PERMITTED = 0x1
+COMM_FLAG_DBG_PUTC_ACTIVE = 0x2
+CELL_RUNNING, CELL_RUNNING_LOCKED, CELL_SHUT_DOWN, CELL_FAILED, CELL_FAILED_COMM_REV = range(5)
+
+CON_TYPE_NONE, CON_TYPE_8250 = 0, 2
+CON_FLAG_MMIO, CON_FLAG_REGDIST_4 = 0x1, 0x2
+
+
+def console_bytes(address=0, size=0, type=CON_TYPE_NONE, flags=0, divider=0,
+                  gate_nr=0, clock_reg=0):
+    """Pack a struct jailhouse_console (32 bytes)."""
+    return struct.pack("<QIHHIIQ", address, size, type, flags, divider, gate_nr, clock_reg)
+
+
+def comm_region_bytes(num_cpus, tsc_khz, apic_khz, pm_timer_address=0,
+                      pci_mmconfig_base=0, flags=0, console=bytes(32)):
+    """The 4096-byte comm page as the hypervisor leaves it at cell start."""
+    console = bytes(console)
+    if len(console) != 32:
+        raise ValueError("console must be 32 bytes, got %d" % len(console))
+    page = bytearray(COMM_PAGE_SIZE)
+    o = COMM_OFFSETS
+    page[o["signature"]:o["signature"] + 6] = COMM_SIGNATURE
+    struct.pack_into("<H", page, o["revision"], COMM_REVISION)
+    struct.pack_into("<I", page, o["cell_state"], CELL_RUNNING)
+    struct.pack_into("<I", page, o["msg_to_cell"], 0)
+    struct.pack_into("<I", page, o["reply_from_cell"], 0)
+    struct.pack_into("<I", page, o["flags"], flags)
+    page[o["console"]:o["console"] + 32] = console
+    struct.pack_into("<Q", page, o["pci_mmconfig_base"], pci_mmconfig_base)
+    struct.pack_into("<H", page, o["pm_timer_address"], pm_timer_address)
+    struct.pack_into("<H", page, o["num_cpus"], num_cpus)
+    struct.pack_into("<I", page, o["tsc_khz"], tsc_khz)
+    struct.pack_into("<I", page, o["apic_khz"], apic_khz)
+    return bytes(page)
+
+
+def write_comm_region(path, num_cpus, tsc_khz, apic_khz, pm_timer_address=0,
+                      pci_mmconfig_base=0, flags=0, console=bytes(32)):
+    """Write the comm page to path (load it at the comm region's virt_start)."""
+    data = comm_region_bytes(num_cpus, tsc_khz, apic_khz, pm_timer_address,
+                             pci_mmconfig_base, flags, console)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def parse_comm_region(data):
+    """Inverse of comm_region_bytes: dict of the fields (for tests/diagnostics)."""
+    o = COMM_OFFSETS
+    return {
+        "signature": bytes(data[0:6]),
+        "revision": struct.unpack_from("<H", data, o["revision"])[0],
+        "cell_state": struct.unpack_from("<I", data, o["cell_state"])[0],
+        "msg_to_cell": struct.unpack_from("<I", data, o["msg_to_cell"])[0],
+        "reply_from_cell": struct.unpack_from("<I", data, o["reply_from_cell"])[0],
+        "flags": struct.unpack_from("<I", data, o["flags"])[0],
+        "console": bytes(data[o["console"]:o["console"] + 32]),
+        "pci_mmconfig_base": struct.unpack_from("<Q", data, o["pci_mmconfig_base"])[0],
+        "pm_timer_address": struct.unpack_from("<H", data, o["pm_timer_address"])[0],
+        "num_cpus": struct.unpack_from("<H", data, o["num_cpus"])[0],
+        "tsc_khz": struct.unpack_from("<I", data, o["tsc_khz"])[0],
+        "apic_khz": struct.unpack_from("<I", data, o["apic_khz"])[0],
+    }
+
+
+# --------------------------------------------------------------------------
+# Host helpers
+# --------------------------------------------------------------------------
+def kvm_usable():
+    """True if /dev/kvm can be opened read-write and speaks KVM API 12."""
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return fcntl.ioctl(fd, 0xAE00) == 12          # KVM_GET_API_VERSION
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def host_tsc_khz():
+    """Best guess of the host TSC rate in kHz (what a TCG or KVM guest sees
+    without -icount), or None.  Uses "cpu MHz" only with constant_tsc."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            text = f.read()
+    except OSError:
+        return None
+    flags = re.search(r"^flags\s*:(.*)$", text, re.M)
+    mhz = re.search(r"^cpu MHz\s*:\s*([0-9.]+)", text, re.M)
+    if not flags or not mhz or "constant_tsc" not in flags.group(1).split():
+        return None
+    return int(round(float(mhz.group(1)) * 1000))
+
+
+def _qemu_opt_escape(value):
+    """Escape a value for QEMU's key=value,... option syntax."""
+    return str(value).replace(",", ",,")
+
+
+class CellRunnerError(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------
+# QMP client
+# --------------------------------------------------------------------------
+class QMP:
+    """Minimal synchronous QMP client with a reader thread that keeps events."""
+
+    def __init__(self, path, timeout=10.0, alive=None):
+        deadline = time.monotonic() + timeout
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        while True:
+            try:
+                self.sock.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if alive is not None and not alive():
+                    raise CellRunnerError("QEMU exited before its QMP socket came up")
+                if time.monotonic() > deadline:
+                    raise CellRunnerError("no QMP socket at %s after %.0fs" % (path, timeout))
+                time.sleep(0.01)
+        self.events = []
+        self._cond = threading.Condition()
+        self._responses = {}
+        self._next_id = 0
+        self._closed = False
+        self._greeting = None
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._reader, daemon=True)
+        self._thread.start()
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._greeting is not None or self._closed,
+                                       timeout):
+                raise CellRunnerError("no QMP greeting")
+        if self._closed:
+            raise CellRunnerError("QMP connection closed before greeting")
+        self.command("qmp_capabilities")
+
+    def _reader(self):
+        buf = b""
+        try:
+            while True:
+                data = self.sock.recv(65536)
+                if not data:
+                    break
+                buf += data
+                while b"\n" in buf:
+                    line, buf = buf.split(b"\n", 1)
+                    if not line.strip():
+                        continue
+                    msg = json.loads(line)
+                    with self._cond:
+                        if "QMP" in msg:
+                            self._greeting = msg
+                        elif "event" in msg:
+                            self.events.append(msg)
+                        elif "id" in msg:
+                            self._responses[msg["id"]] = msg
+                        self._cond.notify_all()
+        except (OSError, ValueError):
+            pass
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    @property
+    def closed(self):
+        return self._closed
+
+    def command(self, name, timeout=30.0, **arguments):
+        """Execute a QMP command, return its "return" value or raise."""
+        with self._lock:
+            self._next_id += 1
+            cid = self._next_id
+        msg = {"execute": name, "id": cid}
+        if arguments:
+            msg["arguments"] = arguments
+        with self._cond:
+            if self._closed:
+                raise CellRunnerError("QMP connection is closed (QEMU gone?)")
+        try:
+            self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        except OSError as e:
+            raise CellRunnerError("QMP send failed: %s" % e)
+        with self._cond:
+            ok = self._cond.wait_for(lambda: cid in self._responses or self._closed, timeout)
+            if not ok:
+                raise CellRunnerError("QMP command %s timed out" % name)
+            if cid not in self._responses:
+                raise CellRunnerError("QMP connection closed during %s" % name)
+            resp = self._responses.pop(cid)
+        if "error" in resp:
+            raise CellRunnerError("QMP %s: %s" % (name, resp["error"].get("desc", resp["error"])))
+        return resp.get("return")
+
+    def hmp(self, command_line):
+        """Run a human monitor command, return its text output."""
+        return self.command("human-monitor-command", **{"command-line": command_line})
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+# --------------------------------------------------------------------------
+# Result
+# --------------------------------------------------------------------------
+class RunResult:
+    """Outcome of Cell.run().
+
+    outcome:       "done" | "bad" | "exited" | "timeout"
+    matched_line:  the serial line that matched (done/bad), else None
+    matched_regex: the regex that matched, else None
+    serial:        whole serial text so far ("\\r\\n" folded to "\\n")
+    serial_raw:    the raw serial bytes
+    exit_code:     QEMU's exit status if it has exited, else None (still running)
+    shutdown_reason: reason of QMP SHUTDOWN event if any ("guest-reset" after a
+                   guest reset/triple fault with -no-reboot, "guest-shutdown"...)
+    elapsed:       seconds from starting the guest CPUs to the outcome
+    qemu_stderr:   what QEMU printed on stderr so far
+    """
+
+    def __init__(self, **kw):
+        self.outcome = kw.get("outcome")
+        self.matched_line = kw.get("matched_line")
+        self.matched_regex = kw.get("matched_regex")
+        self.serial = kw.get("serial", "")
+        self.serial_raw = kw.get("serial_raw", b"")
+        self.exit_code = kw.get("exit_code")
+        self.shutdown_reason = kw.get("shutdown_reason")
+        self.elapsed = kw.get("elapsed", 0.0)
+        self.qemu_stderr = kw.get("qemu_stderr", "")
+        self.command = kw.get("command", [])
+
+    @property
+    def ok(self):
+        return self.outcome == DONE
+
+    def __repr__(self):
+        return ("RunResult(outcome=%r, matched_line=%r, exit_code=%r, shutdown_reason=%r, "
+                "elapsed=%.3f)" % (self.outcome, self.matched_line, self.exit_code,
+                                   self.shutdown_reason, self.elapsed))
+
+
+# --------------------------------------------------------------------------
+# The cell
+# --------------------------------------------------------------------------
+MIB = 1 << 20
+PAGE = 4096
+ROM_WINDOW = (0xF0000, 0x100000)      # the reset ROM (and the MP table) live here
+
+
+def _as_int(v):
+    return v if isinstance(v, int) else int(str(v), 0)
+
+
+class Cell:
+    """One QEMU cell.  Construct, start() (or run(), which starts), inspect, stop().
+
+    machine:   "microvm" or "q35"
+    cpus:      number of CPUs (-smp cpus=N,sockets=1,cores=N,threads=1: APIC IDs 0..N-1)
+    mem_mib:   RAM in MiB (-m)
+    images:    list of (source, guest_address); source is a file path or bytes
+    rom:       reset ROM path; None builds one (with an MP table for `cpus`
+               unless mp_table=False)
+    serial_log: path of the serial log; None puts it in the temp dir
+    accel:     "tcg" or "kvm" ("kvm" falls back to tcg with a warning if
+               /dev/kvm does not work, unless kvm_fallback=False)
+    cpu_model: -cpu value or None (QEMU default)
+    icount:    -icount shift value or None
+    machine_opts: replace the machine's -M string entirely (see MACHINES)
+    extra_args: more QEMU arguments
+    on_serial: callback(str) receiving serial output as it arrives
+    verify_images: read every image back before the CPUs start and fail if
+               it is not there (QEMU drops data outside RAM silently)
+    """
+
+    def __init__(self, machine="microvm", cpus=1, mem_mib=256, images=(), rom=None,
+                 mp_table=True, serial_log=None, accel="tcg", kvm_fallback=True,
+                 cpu_model=None, icount=None, machine_opts=None, extra_args=(),
+                 on_serial=None, keep_tmp=False, qemu=None, verify_images=True):
+        if machine not in MACHINES and machine_opts is None:
+            raise ValueError("machine must be one of %s" % ", ".join(sorted(MACHINES)))
+        if accel not in ("tcg", "kvm"):
+            raise ValueError("accel must be tcg or kvm")
+        self.machine = machine
+        self.cpus = int(cpus)
+        self.mem_mib = int(mem_mib)
+        self.images = [(src, _as_int(addr)) for src, addr in images]
+        self.rom = rom
+        self.mp_table = mp_table
+        self.accel_requested = accel
+        self.warnings = []
+        if accel == "kvm" and not kvm_usable():
+            if not kvm_fallback:
+                raise CellRunnerError("accel kvm requested but /dev/kvm is not usable")
+            self.warnings.append("/dev/kvm not usable, falling back to tcg")
+            accel = "tcg"
+        self.accel = accel
+        self.cpu_model = cpu_model
+        self.icount = icount
+        self.machine_opts = machine_opts or MACHINES[machine]
+        self.extra_args = list(extra_args)
+        self.on_serial = on_serial
+        self.keep_tmp = keep_tmp
+        self.qemu = qemu or QEMU
+        self.verify_images = verify_images
+        self._stopped = False
+        self._files = []
+
+        self.tmpdir = tempfile.mkdtemp(prefix="cellrunner-")
+        self.serial_log = os.path.abspath(serial_log) if serial_log else \
+            os.path.join(self.tmpdir, "serial.log")
+        self.qmp_path = os.path.join(self.tmpdir, "qmp.sock")
+        self.proc = None
+        self.qmp = None
+        self._stderr_file = None
+        self._serial_fh = None
+        self._raw = bytearray()
+        self._pending = b""            # undecoded tail (partial UTF-8 sequence)
+        self._text = ""                # decoded serial text, \r removed
+        self._scan_pos = 0             # offset in _text of the first unscanned line
+        self._t_start = None
+        self.command = None
+
+    # ---- setup -----------------------------------------------------------
+    def _materialize(self):
+        files = []
+        for i, (src, addr) in enumerate(self.images):
+            if isinstance(src, (bytes, bytearray, memoryview)):
+                path = os.path.join(self.tmpdir, "image%d.bin" % i)
+                with open(path, "wb") as f:
+                    f.write(bytes(src))
+            else:
+                path = os.path.abspath(src)
+                if not os.path.isfile(path):
+                    raise CellRunnerError("image not found: %s" % src)
+            size = os.path.getsize(path)
+            if size and addr < ROM_WINDOW[1] and addr + size > ROM_WINDOW[0]:
+                raise CellRunnerError(
+                    "image %s at 0x%x..0x%x overlaps the reset ROM window 0x%x..0x%x "
+                    "(QEMU would overwrite the ROM with it)"
+                    % (src if isinstance(src, str) else "<buffer>", addr, addr + size,
+                       ROM_WINDOW[0], ROM_WINDOW[1]))
+            files.append((path, addr))
+        rom = self.rom
+        if rom is None:
+            rom = os.path.join(self.tmpdir, "resetrom.bin")
+            mkresetrom.write_rom(rom, cpus=self.cpus if self.mp_table else None)
+        elif not os.path.isfile(rom):
+            raise CellRunnerError("reset ROM not found: %s" % rom)
+        return files, os.path.abspath(rom)
+
+    def build_command(self):
+        """The QEMU argv (also materializes byte images and the ROM)."""
+        files, rom = self._materialize()
+        self._files = files
+        cmd = [self.qemu,
+               "-M", self.machine_opts,
+               "-accel", self.accel,
+               "-smp", "cpus=%d,sockets=1,cores=%d,threads=1" % (self.cpus, self.cpus),
+               "-m", "%dM" % self.mem_mib,
+               "-bios", rom,
+               "-nographic", "-display", "none", "-nodefaults", "-no-reboot",
+               "-monitor", "none",
+               "-serial", "file:%s" % self.serial_log,
+               "-qmp", "unix:%s,server=on,wait=off" % _qemu_opt_escape(self.qmp_path),
+               "-S"]
+        if self.cpu_model:
+            cmd += ["-cpu", self.cpu_model]
+        if self.icount is not None:
+            cmd += ["-icount", "shift=%s" % self.icount]
+        for path, addr in files:
+            cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on"
+                    % (_qemu_opt_escape(path), addr)]
+        cmd += self.extra_args
+        return cmd
+
+    def start(self):
+        """Launch QEMU paused, connect QMP, then let the CPUs run."""
+        if self.proc is not None:
+            raise CellRunnerError("cell already started")
+        self.command = self.build_command()
+        open(self.serial_log, "wb").close()
+        self._stderr_file = open(os.path.join(self.tmpdir, "qemu.stderr"), "w+b")
+        self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL,
+                                     stdout=self._stderr_file, stderr=self._stderr_file,
+                                     close_fds=True)
+        try:
+            self.qmp = QMP(self.qmp_path, timeout=30.0,
+                           alive=lambda: self.proc.poll() is None)
+        except CellRunnerError as e:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            raise CellRunnerError("%s\ncommand: %s\nqemu: %s"
+                                  % (e, " ".join(self.command), self.qemu_stderr().strip()))
+        self._serial_fh = open(self.serial_log, "rb")
+        if self.verify_images:
+            self._verify_images()
+        self.qmp.command("cont")
+        self._t_start = time.monotonic()
+        return self
+
+    def _verify_images(self):
+        """With the CPUs still stopped, read the images back: QEMU silently
+        drops loader data that falls outside RAM (above -m, into a hole).
+        Images up to 4 MiB are compared whole, larger ones at the start, the
+        end and around every 1 MiB boundary (RAM ends on MiB boundaries)."""
+        for i, (path, addr) in enumerate(self._files):
+            with open(path, "rb") as f:
+                want = f.read()
+            n = len(want)
+            if not n:
+                continue
+            if n <= 4 * MIB:
+                spans = [(0, n)]
+            else:
+                spans = [(0, PAGE), (n - PAGE, n)]
+                b = (addr + MIB) & ~(MIB - 1)
+                while b < addr + n:
+                    off = b - addr
+                    spans.append((max(0, off - PAGE), min(n, off + PAGE)))
+                    b += MIB
+            for lo, hi in sorted(spans):
+                got = self.read_phys(addr + lo, hi - lo)
+                if got != want[lo:hi]:
+                    bad = lo + next(j for j in range(hi - lo) if got[j] != want[lo + j])
+                    src = self.images[i][0]
+                    name = src if isinstance(src, str) else "<%d-byte buffer>" % n
+                    self.stop()
+                    raise CellRunnerError(
+                        "image %s did not land in guest RAM: first difference at 0x%x "
+                        "(image 0x%x..0x%x, RAM %d MiB)" % (name, addr + bad, addr,
+                                                            addr + n, self.mem_mib))
+
+    # ---- serial ----------------------------------------------------------
+    def _pump_serial(self):
+        """Read new serial bytes; returns True if anything arrived."""
+        if self._serial_fh is None:
+            return False
+        data = self._serial_fh.read()
+        if not data:
+            return False
+        self._raw += data
+        data = self._pending + data
+        # keep an incomplete UTF-8 sequence for the next round
+        cut = len(data)
+        for back in range(1, min(4, len(data)) + 1):
+            b = data[-back]
+            if b & 0xC0 == 0x80:
+                continue
+            if b >= 0xC0:
+                need = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+                if back < need:
+                    cut = len(data) - back
+            break
+        self._pending = data[cut:]
+        text = data[:cut].decode("utf-8", errors="replace").replace("\r", "")
+        self._text += text
+        if self.on_serial and text:
+            self.on_serial(text)
+        return True
+
+    def _scan(self, done_res, bad_res, final=False):
+        """Look for regex matches in complete lines (all text if final)."""
+        while True:
+            nl = self._text.find("\n", self._scan_pos)
+            if nl < 0:
+                if final and self._scan_pos < len(self._text):
+                    line = self._text[self._scan_pos:]
+                    self._scan_pos = len(self._text)
+                else:
+                    return None
+            else:
+                line = self._text[self._scan_pos:nl]
+                self._scan_pos = nl + 1
+            for rx in bad_res:
+                if rx.search(line):
+                    return BAD, line, rx.pattern
+            for rx in done_res:
+                if rx.search(line):
+                    return DONE, line, rx.pattern
+
+    @property
+    def serial(self):
+        self._pump_serial()
+        return self._text
+
+    def qemu_stderr(self):
+        if self._stderr_file is None:
+            return ""
+        self._stderr_file.flush()
+        with open(self._stderr_file.name, "rb") as f:
+            return f.read().decode("utf-8", errors="replace")
+
+    # ---- run -------------------------------------------------------------
+    def run(self, timeout=60.0, done=None, bad=DEFAULT_BAD, poll=0.01):
+        """Start (if needed) and watch the serial log until an outcome.
+
+        done: regex (str) or list of regexes; None = only bad/exit/timeout end it.
+        bad:  list of regexes.
+        """
+        if self.proc is None:
+            self.start()
+        done_res = [re.compile(d) for d in ([done] if isinstance(done, str) else (done or []))]
+        bad_res = [re.compile(b) for b in ([bad] if isinstance(bad, str) else (bad or []))]
+        deadline = self._t_start + timeout
+        outcome, line, regex = None, None, None
+        while True:
+            self._pump_serial()
+            m = self._scan(done_res, bad_res)
+            if m:
+                outcome, line, regex = m
+                break
+            if self.proc.poll() is not None:
+                # drain what QEMU wrote before exiting
+                self._pump_serial()
+                m = self._scan(done_res, bad_res, final=True)
+                if m:
+                    outcome, line, regex = m
+                else:
+                    outcome = EXITED
+                break
+            if time.monotonic() >= deadline:
+                self._pump_serial()
+                m = self._scan(done_res, bad_res, final=True)
+                if m:
+                    outcome, line, regex = m
+                else:
+                    outcome = TIMEOUT
+                break
+            time.sleep(poll)
+        elapsed = time.monotonic() - self._t_start
+        if outcome == EXITED:
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        return RunResult(outcome=outcome, matched_line=line, matched_regex=regex,
+                         serial=self._text, serial_raw=bytes(self._raw),
+                         exit_code=self.proc.poll(), shutdown_reason=self.shutdown_reason(),
+                         elapsed=elapsed, qemu_stderr=self.qemu_stderr(),
+                         command=self.command)
+
+    def shutdown_reason(self):
+        if self.qmp is None:
+            return None
+        for ev in self.qmp.events:
+            if ev.get("event") == "SHUTDOWN":
+                return ev.get("data", {}).get("reason")
+        return None
+
+    # ---- inspection (QEMU must still be running) ---------------------------
+    def _need_qmp(self):
+        if self.proc is None or self.qmp is None:
+            raise CellRunnerError("cell not started")
+        if self.proc.poll() is not None or self.qmp.closed:
+            raise CellRunnerError("QEMU is no longer running (exit code %s)" % self.proc.poll())
+
+    def hmp(self, command_line):
+        """Human monitor command over QMP; returns the text."""
+        self._need_qmp()
+        return self.qmp.hmp(command_line)
+
+    def read_phys(self, addr, length):
+        """Guest-physical memory [addr, addr+length) as bytes (QMP pmemsave)."""
+        self._need_qmp()
+        if length <= 0:
+            return b""
+        path = os.path.join(self.tmpdir, "pmem-%x-%x.bin" % (addr, length))
+        self.qmp.command("pmemsave", val=int(addr), size=int(length), filename=path)
+        with open(path, "rb") as f:
+            data = f.read()
+        os.unlink(path)
+        if len(data) != length:
+            raise CellRunnerError("pmemsave returned %d of %d bytes" % (len(data), length))
+        return data
+
+    def cpu_states(self):
+        """Per CPU: dict with index, halted (HLT bit), and the main registers
+        as ints (RIP/EIP, CS selector and base, CR0, EFER, ...) from
+        'info registers -a'."""
+        text = self.hmp("info registers -a")
+        cpus = []
+        for block in re.split(r"^CPU#", text.replace("\r", ""), flags=re.M)[1:]:
+            idx = int(block.split("\n", 1)[0].strip().split()[0])
+            st = {"index": idx, "text": "CPU#" + block}
+            m = re.search(r"\bHLT=(\d)", block)
+            st["halted"] = bool(m and m.group(1) == "1")
+            for name in ("RIP", "EIP", "RAX", "EAX", "CR0", "CR3", "CR4", "EFER",
+                         "RFL", "EFL", "RSP", "ESP"):
+                m = re.search(r"\b%s=([0-9a-fA-F]+)" % name, block)
+                if m:
+                    st[name.lower()] = int(m.group(1), 16)
+            m = re.search(r"^CS =([0-9a-fA-F]+) ([0-9a-fA-F]+)", block, re.M)
+            if m:
+                st["cs"] = int(m.group(1), 16)
+                st["cs_base"] = int(m.group(2), 16)
+            ip = st.get("rip", st.get("eip"))
+            st["ip"] = ip
+            # an AP that never got INIT/SIPI still sits at F000:FFF0
+            st["at_reset_vector"] = (st.get("cs") == 0xF000 and ip == 0xFFF0)
+            cpus.append(st)
+        return cpus
+
+    def cpu_halted(self, index=None):
+        """True if CPU `index` is halted (HLT); index None = all CPUs halted.
+        Note: an AP still waiting for INIT/SIPI (CS:IP F000:FFF0, see
+        cpu_states()[i]["at_reset_vector"]) shows HLT=1 under TCG but HLT=0
+        under KVM."""
+        states = self.cpu_states()
+        if index is None:
+            return all(s["halted"] for s in states)
+        for s in states:
+            if s["index"] == index:
+                return s["halted"]
+        raise CellRunnerError("no CPU #%d" % index)
+
+    # ---- teardown ----------------------------------------------------------
+    def stop(self, timeout=10.0):
+        """Quit QEMU (QMP quit, then SIGTERM/SIGKILL) and clean up; returns exit code."""
+        if self._stopped:
+            return self.proc.returncode if self.proc is not None else None
+        self._stopped = True
+        code = None
+        if self.proc is not None:
+            if self.proc.poll() is None and self.qmp is not None and not self.qmp.closed:
+                try:
+                    self.qmp.command("quit", timeout=timeout)
+                except CellRunnerError:
+                    pass
+            try:
+                code = self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.send_signal(signal.SIGTERM)
+                try:
+                    code = self.proc.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    code = self.proc.wait()
+        if self.qmp is not None:
+            self.qmp.close()
+        if self._serial_fh is not None:
+            self._pump_serial()
+            self._serial_fh.close()
+            self._serial_fh = None
+        if self._stderr_file is not None:
+            self._stderr_file.close()
+        if not self.keep_tmp and self.tmpdir and os.path.isdir(self.tmpdir):
+            # keep a user-requested serial log that lives elsewhere; drop the rest
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+        return code
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+def run_cell(machine="microvm", cpus=1, mem_mib=256, images=(), timeout=60.0,
+             done=None, bad=DEFAULT_BAD, **kw):
+    """One-shot: run a cell to an outcome and quit QEMU; returns the RunResult."""
+    with Cell(machine, cpus, mem_mib, images, **kw) as cell:
+        return cell.run(timeout=timeout, done=done, bad=bad)
+
+
+# --------------------------------------------------------------------------
+# CLI
+# --------------------------------------------------------------------------
+EXIT_CODES = {DONE: 0, BAD: 1, EXITED: 2, TIMEOUT: 3}
+
+
+def _parse_image(spec):
+    if "@" not in spec:
+        raise argparse.ArgumentTypeError("image must be FILE@ADDR, got %r" % spec)
+    path, addr = spec.rsplit("@", 1)
+    try:
+        return path, int(addr, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError("bad address in %r" % spec)
+
+
+def _parse_dump(spec):
+    parts = spec.split(",")
+    if len(parts) not in (2, 3):
+        raise argparse.ArgumentTypeError("dump must be ADDR,LEN[,FILE], got %r" % spec)
+    try:
+        return int(parts[0], 0), int(parts[1], 0), (parts[2] if len(parts) == 3 else None)
+    except ValueError:
+        raise argparse.ArgumentTypeError("bad number in %r" % spec)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        description="Run a Jailhouse-like x86 cell under QEMU: reset ROM jumping to "
+                    "0000:0000, images placed by the loader device, serial log streamed.")
+    ap.add_argument("--machine", choices=sorted(MACHINES), default="microvm")
+    ap.add_argument("--cpus", type=int, default=1)
+    ap.add_argument("--mem", type=int, default=256, help="RAM in MiB")
+    ap.add_argument("--image", action="append", type=_parse_image, default=[],
+                    metavar="FILE@ADDR", help="load FILE at guest address ADDR (repeatable)")
+    ap.add_argument("--rom", help="reset ROM image (default: generated)")
+    ap.add_argument("--no-mp-table", action="store_true",
+                    help="generated ROM without MP table")
+    ap.add_argument("--comm", type=lambda s: int(s, 0), metavar="ADDR",
+                    help="generate a comm region page and load it at ADDR (e.g. 0x100000)")
+    ap.add_argument("--tsc-khz", type=int, default=None,
+                    help="comm region tsc_khz (default: host TSC rate, 1000000 with --icount)")
+    ap.add_argument("--apic-khz", type=int, default=1000000,
+                    help="comm region apic_khz (QEMU's APIC timer runs at 1 GHz)")
+    ap.add_argument("--pm-timer", type=lambda s: int(s, 0), default=0)
+    ap.add_argument("--mmconfig", type=lambda s: int(s, 0), default=0)
+    ap.add_argument("--comm-flags", type=lambda s: int(s, 0), default=0)
+    ap.add_argument("--console-8250-pio", type=lambda s: int(s, 0), metavar="PORT",
+                    help="comm region console: 8250 PIO at PORT (e.g. 0x3f8)")
+    ap.add_argument("--serial-log", help="serial log path (default: temp file)")
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--done", action="append", default=[], help="regex that ends the run OK")
+    ap.add_argument("--bad", action="append", default=None,
+                    help="regex that ends the run as failure (repeatable; default: %s)"
+                         % ", ".join(DEFAULT_BAD))
+    ap.add_argument("--accel", choices=("tcg", "kvm"), default="tcg")
+    ap.add_argument("--cpu-model", help="QEMU -cpu value")
+    ap.add_argument("--icount", help="QEMU -icount shift value")
+    ap.add_argument("--dump", action="append", type=_parse_dump, default=[],
+                    metavar="ADDR,LEN[,FILE]",
+                    help="after the run, read guest memory (hex to stdout or raw to FILE)")
+    ap.add_argument("--regs", action="store_true", help="after the run, print CPU states")
+    ap.add_argument("--quiet", action="store_true", help="do not echo the serial log")
+    ap.add_argument("--print-command", action="store_true", help="print the QEMU command")
+    ap.add_argument("--extra", action="append", default=[], help="extra QEMU argument")
+    args = ap.parse_args(argv)
+
+    images = list(args.image)
+    if args.comm is not None:
+        tsc = args.tsc_khz
+        if tsc is None:
+            tsc = 1000000 if args.icount is not None else (host_tsc_khz() or 0)
+        con = bytes(32)
+        if args.console_8250_pio is not None:
+            con = console_bytes(address=args.console_8250_pio, size=8, type=CON_TYPE_8250)
+        images.append((comm_region_bytes(args.cpus, tsc, args.apic_khz, args.pm_timer,
+                                         args.mmconfig, args.comm_flags, con), args.comm))
+
+    def echo(text):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    try:
+        cell = Cell(args.machine, args.cpus, args.mem, images, rom=args.rom,
+                    mp_table=not args.no_mp_table, serial_log=args.serial_log,
+                    accel=args.accel, cpu_model=args.cpu_model, icount=args.icount,
+                    extra_args=args.extra, on_serial=None if args.quiet else echo)
+    except (CellRunnerError, ValueError) as e:
+        print("cellrunner: error: %s" % e, file=sys.stderr)
+        return 4
+    for w in cell.warnings:
+        print("cellrunner: warning: %s" % w, file=sys.stderr)
+    try:
+        if args.print_command:
+            print(" ".join(cell.build_command()), file=sys.stderr)
+        res = cell.run(timeout=args.timeout, done=args.done,
+                       bad=DEFAULT_BAD if args.bad is None else args.bad)
+        if res.serial and not res.serial.endswith("\n") and not args.quiet:
+            echo("\n")
+        msg = "cellrunner: %s after %.2fs" % (res.outcome, res.elapsed)
+        if res.matched_line is not None:
+            msg += ": %s" % res.matched_line.strip()
+        if res.outcome == EXITED:
+            msg += " (QEMU exit code %s%s)" % (
+                res.exit_code, ", %s" % res.shutdown_reason if res.shutdown_reason else "")
+            if res.qemu_stderr.strip():
+                msg += "\n" + res.qemu_stderr.strip()
+        print(msg, file=sys.stderr)
+        if res.outcome != EXITED:
+            for addr, length, path in args.dump:
+                data = cell.read_phys(addr, length)
+                if path:
+                    with open(path, "wb") as f:
+                        f.write(data)
+                else:
+                    for off in range(0, len(data), 16):
+                        chunk = data[off:off + 16]
+                        print("%08x: %s" % (addr + off, " ".join("%02x" % b for b in chunk)))
+            if args.regs:
+                for st in cell.cpu_states():
+                    print("CPU#%d halted=%d cs=%04x ip=%x cr0=%x efer=%x" % (
+                        st["index"], st["halted"], st.get("cs", 0), st.get("ip") or 0,
+                        st.get("cr0", 0), st.get("efer", 0)))
+        return EXIT_CODES[res.outcome]
+    except CellRunnerError as e:
+        print("cellrunner: error: %s" % e, file=sys.stderr)
+        return 4
+    finally:
+        cell.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

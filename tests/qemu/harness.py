@@ -1,0 +1,303 @@
+"""Boot-test harness: build a cell's inputs, boot it in the QEMU cell runner,
+and parse what the loader printed and what the kernel reported.
+
+Everything the tests compare against is derived here independently of the C
+code: the cell config is decoded from its binary bytes (Jailhouse revision
+14 layout), the kernel header from the bzImage, the fixed addresses from
+lib/layout.h.
+"""
+
+import os
+import re
+import struct
+import subprocess
+import zlib
+
+import cellrunner
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+TOOL = os.path.join(BUILD, "cellboot")
+LOADER = os.path.join(BUILD, "cellboot.bin")
+KERNEL = os.environ.get("CELLBOOT_KERNEL",
+                        os.path.join(BUILD, "cache", "kernels", "debian-vmlinuz"))
+INITRAMFS = os.path.join(BUILD, "initramfs", "test.cpio")
+PAYLOAD = os.path.join(BUILD, "initramfs", "payload.bin")
+ACCEL = os.environ.get("CELLBOOT_ACCEL", "tcg")
+BOOT_TIMEOUT = float(os.environ.get("CELLBOOT_BOOT_TIMEOUT", "120"))
+
+# Debian's kernel is built without CONFIG_JAILHOUSE_GUEST, so it cannot take
+# its timer rates from SETUP_JAILHOUSE as a cell kernel does; on microvm it
+# needs the legacy PIT (and the PIC for its interrupt) to calibrate and to
+# tick, or secondary-CPU bring-up waits forever on a frozen clock.
+MACHINE_OPTS = {
+    "microvm": "microvm,x-option-roms=off,rtc=off,pic=on,pit=on,isa-serial=on,"
+               "acpi=off,pcie=off,ioapic2=off",
+}
+
+
+# --------------------------------------------------------------------------
+# lib/layout.h
+# --------------------------------------------------------------------------
+def layout():
+    """The CB_* constants of lib/layout.h, evaluated."""
+    text = open(os.path.join(ROOT, "lib", "layout.h")).read()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    raw = dict(re.findall(r"^#define\s+(CB_\w+)\s+(.+?)\s*$", text, flags=re.M))
+    values = {}
+
+    def ev(name):
+        if name not in values:
+            expr = re.sub(r"\bCB_\w+\b", lambda m: str(ev(m.group(0))), raw[name])
+            values[name] = int(eval(expr, {"__builtins__": {}}))  # constants only
+        return values[name]
+
+    for name in raw:
+        ev(name)
+    return values
+
+
+# --------------------------------------------------------------------------
+# Binary cell config (JHCLL revision 14), decoded independently of lib/
+# --------------------------------------------------------------------------
+MEM_READ, MEM_WRITE, MEM_EXECUTE, MEM_DMA, MEM_IO, MEM_COMM, MEM_LOADABLE, \
+    MEM_ROOTSHARED = 0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80
+RAM_CLASS_MASK = MEM_READ | MEM_WRITE | MEM_EXECUTE | MEM_DMA | MEM_IO | \
+    MEM_COMM | MEM_ROOTSHARED
+RAM_CLASS = MEM_READ | MEM_WRITE | MEM_EXECUTE | MEM_DMA
+
+
+def parse_cell(data):
+    assert data[0:5] == b"JHCLL", "not a cell config"
+    (arch, rev) = struct.unpack_from("<BH", data, 5)
+    name = data[8:40].split(b"\0")[0].decode()
+    (flags, cpu_set_size, n_mem, n_cache, n_irq, n_pio, n_pci, n_caps,
+     n_stream) = struct.unpack_from("<9I", data, 0x2c)
+    console = struct.unpack_from("<QIHHIIQ", data, 0x64)
+    off = 132
+    cpu_set = data[off:off + cpu_set_size]
+    off += cpu_set_size
+    mem = [struct.unpack_from("<4Q", data, off + 32 * i) for i in range(n_mem)]
+    off += 32 * n_mem + 12 * n_cache
+    irqchips = [struct.unpack_from("<QII4I", data, off + 32 * i) for i in range(n_irq)]
+    off += 32 * n_irq
+    pio = [struct.unpack_from("<HH", data, off + 4 * i) for i in range(n_pio)]
+    off += 4 * n_pio + 56 * n_pci + 8 * n_caps + 4 * n_stream
+    return {
+        "arch": arch, "revision": rev, "name": name, "flags": flags,
+        "cpus": sum(bin(b).count("1") for b in cpu_set),
+        "mem": [{"phys": m[0], "virt": m[1], "size": m[2], "flags": m[3]} for m in mem],
+        "irqchips": [{"address": i[0], "id": i[1]} for i in irqchips],
+        "pio": [{"base": p[0], "length": p[1]} for p in pio],
+        "console": {"address": console[0], "type": console[2], "flags": console[3]},
+        "size": off,
+    }
+
+
+def cell_e820(cell):
+    """(start, end_inclusive, type) as the loader should pass them: RAM
+    regions type 1, the comm region type 2, sorted."""
+    out = []
+    for m in cell["mem"]:
+        if m["flags"] & RAM_CLASS_MASK == RAM_CLASS:
+            out.append((m["virt"], m["virt"] + m["size"] - 1, 1))
+        elif m["flags"] & MEM_COMM:
+            out.append((m["virt"], m["virt"] + m["size"] - 1, 2))
+    return sorted(out)
+
+
+def merged(entries):
+    """What Linux makes of a map: adjacent entries of one type merged."""
+    out = []
+    for s, e, t in sorted(entries):
+        if out and out[-1][2] == t and out[-1][1] + 1 == s:
+            out[-1] = (out[-1][0], e, t)
+        else:
+            out.append((s, e, t))
+    return out
+
+
+def uart_flags(cell):
+    ports = [0x3f8, 0x2f8, 0x3e8, 0x2e8]
+    flags = 0
+    for n, port in enumerate(ports):
+        if any(p["base"] <= port and port + 8 <= p["base"] + p["length"]
+               for p in cell["pio"]):
+            flags |= 1 << n
+    return flags
+
+
+# --------------------------------------------------------------------------
+# bzImage header
+# --------------------------------------------------------------------------
+def parse_bzimage(data):
+    h = {}
+    h["setup_sects"] = data[0x1f1] or 4
+    h["setup_size"] = (h["setup_sects"] + 1) * 512
+    h["syssize"], = struct.unpack_from("<I", data, 0x1f4)
+    h["version"], = struct.unpack_from("<H", data, 0x206)
+    h["header_end"] = 0x202 + data[0x201]
+    h["kernel_alignment"], h["relocatable"] = struct.unpack_from("<IB", data, 0x230)
+    h["xloadflags"], = struct.unpack_from("<H", data, 0x236)
+    h["cmdline_size"], = struct.unpack_from("<I", data, 0x238)
+    h["pref_address"], h["init_size"] = struct.unpack_from("<QI", data, 0x258)
+    vo, = struct.unpack_from("<H", data, 0x20e)
+    h["version_str"] = data[0x200 + vo:].split(b"\0")[0].split(b" ")[0].decode()
+    return h
+
+
+# --------------------------------------------------------------------------
+# `jailhouse cell load` semantics on QEMU: later images overwrite earlier
+# ones. QEMU refuses overlapping loader images, so overlapping ones are
+# merged into one blob first.
+# --------------------------------------------------------------------------
+def jailhouse_load(images):
+    segs = []  # [start, bytearray]
+    for data, addr in images:
+        data = bytes(data)
+        start, blob = addr, bytearray(data)
+        keep = []
+        for s, b in segs:
+            if s < start + len(blob) and start < s + len(b):
+                lo = min(s, start)
+                hi = max(s + len(b), start + len(blob))
+                nb = bytearray(hi - lo)
+                nb[s - lo:s - lo + len(b)] = b                   # older first
+                nb[start - lo:start - lo + len(blob)] = blob     # newer wins
+                start, blob = lo, nb
+            else:
+                keep.append((s, b))
+        segs = keep + [(start, blob)]
+    return [(bytes(b), s) for s, b in sorted(segs)]
+
+
+# --------------------------------------------------------------------------
+# Serial output
+# --------------------------------------------------------------------------
+def loader_lines(serial):
+    return [l.strip() for l in serial.splitlines() if l.startswith("cellboot: ")]
+
+
+def parse_report(serial):
+    rep = {"memmap": [], "setup_data": {}, "bootparams": bytearray(),
+           "dmesg_e820": [], "lines": []}
+    cmd_hex = None
+    for line in serial.splitlines():
+        line = line.rstrip("\r")
+        if not line.startswith("CBREPORT "):
+            continue
+        rep["lines"].append(line)
+        parts = line.split(" ")
+        kw = parts[1]
+        if kw == "cmdline":
+            cmd_hex = parts[2] if len(parts) > 2 else ""
+        elif kw == "cmdline+":
+            cmd_hex += parts[2]
+        elif kw == "memmap":
+            rep["memmap"].append((int(parts[2], 16), int(parts[3], 16), parts[4]))
+        elif kw == "bootparams":
+            off = int(parts[2], 16)
+            chunk = bytes.fromhex(parts[3])
+            bp = rep["bootparams"]
+            if len(bp) < off + len(chunk):
+                bp.extend(bytes(off + len(chunk) - len(bp)))
+            bp[off:off + len(chunk)] = chunk
+        elif kw == "setup_data":
+            n = int(parts[2])
+            kv = dict(p.split("=", 1) for p in parts[3:])
+            rep["setup_data"][n] = {"type": int(kv["type"]), "len": int(kv["len"]),
+                                    "data": bytearray()}
+        elif kw == "setup_data_bytes" and parts[3] != "error":
+            node = rep["setup_data"][int(parts[2])]
+            node["data"] += bytes.fromhex(parts[4])
+        elif kw == "cpus":
+            rep["cpus"] = {k: int(v) for k, v in (p.split("=") for p in parts[2:])}
+        elif kw == "payload":
+            rep["payload"] = dict(p.split("=", 1) for p in parts[2:] if "=" in p)
+        elif kw == "dmesg-e820":
+            rep["dmesg_e820"].append(" ".join(parts[2:]))
+        elif kw == "end":
+            rep["complete"] = True
+    rep["cmdline"] = bytes.fromhex(cmd_hex) if cmd_hex is not None else None
+    return rep
+
+
+# --------------------------------------------------------------------------
+# One boot
+# --------------------------------------------------------------------------
+class Boot:
+    """A cell description, where the root loads each file, and the run."""
+
+    def __init__(self, name, cell_desc, machine, kernel_addr=None,
+                 initrd_addr=None, config_addr=0x80000,
+                 cmdline="console=ttyS0 panic=-1", extra_params="",
+                 tsc_khz=2000000, apic_khz=1000000, pm_timer=0x608,
+                 mmconfig=0, mem_mib=256, workdir=None):
+        self.name = name
+        self.machine = machine
+        self.workdir = workdir or os.path.join(BUILD, "tests", "qemu", name)
+        os.makedirs(self.workdir, exist_ok=True)
+        self.cell_path = os.path.join(self.workdir, "cell.cell")
+        subprocess.run([TOOL, "mkcell", os.path.join(ROOT, cell_desc), "-o",
+                        self.cell_path], check=True)
+        self.cell_bytes = open(self.cell_path, "rb").read()
+        self.cell = parse_cell(self.cell_bytes)
+        self.kernel_bytes = open(KERNEL, "rb").read()
+        self.kh = parse_bzimage(self.kernel_bytes)
+        self.initrd_bytes = open(INITRAMFS, "rb").read()
+        self.kernel_addr = kernel_addr if kernel_addr is not None else \
+            self.kh["pref_address"] - self.kh["setup_size"]
+        self.initrd_addr = initrd_addr
+        self.config_addr = config_addr
+        self.cmdline = cmdline
+        self.comm = {"num_cpus": self.cell["cpus"], "tsc_khz": tsc_khz,
+                     "apic_khz": apic_khz, "pm_timer_address": pm_timer,
+                     "pci_mmconfig_base": mmconfig}
+        params = "kernel=0x%x,0x%x" % (self.kernel_addr, len(self.kernel_bytes))
+        if initrd_addr is not None:
+            params += " initrd=0x%x,0x%x" % (initrd_addr, len(self.initrd_bytes))
+        params += " config=0x%x,0x%x" % (config_addr, len(self.cell_bytes))
+        if extra_params:
+            params += " " + extra_params
+        params += " -- " + cmdline
+        self.params = params.encode() + b"\0"
+        self.mem_mib = mem_mib
+        self.layout = layout()
+
+    def images(self):
+        comm = [m for m in self.cell["mem"] if m["flags"] & MEM_COMM]
+        comm_addr = comm[0]["virt"] if comm else 0x100000
+        imgs = [(open(LOADER, "rb").read(), 0),
+                (self.params, self.layout["CB_PARAMS_ADDR"]),
+                (self.cell_bytes, self.config_addr),
+                (self.kernel_bytes, self.kernel_addr)]
+        if self.initrd_addr is not None:
+            imgs.append((self.initrd_bytes, self.initrd_addr))
+        imgs.append((cellrunner.comm_region_bytes(**self.comm), comm_addr))
+        return jailhouse_load(imgs)
+
+    def run(self, timeout=BOOT_TIMEOUT, done=r"CBREPORT end"):
+        log = os.path.join(self.workdir, "serial.log")
+        cell = cellrunner.Cell(self.machine, cpus=self.cell["cpus"],
+                               mem_mib=self.mem_mib, images=self.images(),
+                               serial_log=log, accel=ACCEL,
+                               machine_opts=MACHINE_OPTS.get(self.machine))
+        try:
+            res = cell.run(timeout=timeout, done=done)
+            res.cell_state = None
+            comm = [m for m in self.cell["mem"] if m["flags"] & MEM_COMM]
+            # after a failure QEMU keeps running with the CPU parked: read
+            # the cell state the loader left in the comm region
+            if res.outcome in (cellrunner.BAD, cellrunner.TIMEOUT) and comm:
+                raw = cell.read_phys(comm[0]["virt"] + 8, 4)
+                res.cell_state = struct.unpack("<I", raw)[0]
+                res.halted = cell.cpu_halted(0)
+        finally:
+            cell.stop()
+        res.loader = loader_lines(res.serial)
+        res.report = parse_report(res.serial)
+        return res
+
+
+def payload_crc():
+    return "%08x" % (zlib.crc32(open(PAYLOAD, "rb").read()) & 0xffffffff)

@@ -1,0 +1,137 @@
+"""Boot Debian's distribution kernel through cellboot in the QEMU cell runner
+and check what the kernel actually received against what the cell config and
+the params asked for."""
+
+import struct
+
+import pytest
+
+import cellrunner
+import harness
+
+MACHINES = ["microvm", "q35"]
+
+# name: (cell description, kernel file address (None: pref_address - setup),
+#        initrd address, what the loader must do)
+SCENARIOS = {
+    # (a) the classic Jailhouse layout, everything already in place
+    "classic": ("configs/classic.cell.txt", None, 0x5000000, "in-place"),
+    # (b) bzImage loaded near the top of RAM where its init_size window does
+    #     not fit: the loader moves it to pref_address
+    "moved": ("configs/moved.cell.txt", 0xc000000, 0x8000000, "moved"),
+    # (c) two CPUs: the second is woken with INIT-SIPI-SIPI and checks in
+    "2cpu": ("configs/classic-2cpu.cell.txt", None, 0x5000000, "in-place"),
+}
+
+# tsc_early_khz: Debian's kernel lacks Jailhouse guest support, so it does not
+# take the TSC rate from SETUP_JAILHOUSE and cannot calibrate it on microvm
+# (no PIT, no HPET). reboot=t: reboot by triple fault, which ends QEMU.
+CMDLINE = ("console=ttyS0 panic=-1 reboot=t tsc_early_khz=2000000 "
+           "cellboot.test=\"a b\" end")
+
+
+@pytest.fixture(scope="module", params=[(m, s) for m in MACHINES for s in SCENARIOS],
+                ids=lambda p: "%s-%s" % p)
+def booted(request):
+    machine, scenario = request.param
+    desc, kaddr, iaddr, _ = SCENARIOS[scenario]
+    boot = harness.Boot("%s-%s" % (machine, scenario), desc, machine,
+                        kernel_addr=kaddr, initrd_addr=iaddr, cmdline=CMDLINE)
+    res = boot.run()
+    assert res.outcome == cellrunner.DONE, \
+        "boot did not reach the report (%s: %r); serial log: %s\n%s" % (
+            res.outcome, res.matched_line, boot.workdir + "/serial.log",
+            res.serial[-3000:])
+    return scenario, boot, res
+
+
+def test_command_line_byte_for_byte(booted):
+    _, boot, res = booted
+    assert res.report["cmdline"] == boot.cmdline.encode()
+
+
+def test_e820_equals_cell_config(booted):
+    _, boot, res = booted
+    names = {1: "System_RAM", 2: "Reserved"}
+    want = [(s, e, names[t]) for s, e, t in harness.merged(harness.cell_e820(boot.cell))]
+    assert res.report["memmap"] == want
+
+
+def test_initrd_payload_checksum(booted):
+    _, _, res = booted
+    assert res.report["payload"]["crc32"] == harness.payload_crc()
+
+
+def test_setup_data_jailhouse_node(booted):
+    _, boot, res = booted
+    nodes = [n for n in res.report["setup_data"].values() if n["type"] == 6]
+    assert len(nodes) == 1
+    data = bytes(nodes[0]["data"])
+    assert len(data) == 284
+    (version, compat, pm_timer, num_cpus, mmcfg, tsc, apic,
+     std_ioapic) = struct.unpack_from("<HHHHQIIB", data, 0)
+    cpu_ids = data[0x19:0x19 + 255]
+    flags, = struct.unpack_from("<I", data, 0x118)
+    assert (version, compat) == (2, 1)
+    assert pm_timer == boot.comm["pm_timer_address"]
+    assert num_cpus == boot.cell["cpus"]
+    assert mmcfg == boot.comm["pci_mmconfig_base"]
+    assert tsc == boot.comm["tsc_khz"]
+    assert apic == boot.comm["apic_khz"]
+    assert std_ioapic == int(any(i["address"] == 0xfec00000
+                                 for i in boot.cell["irqchips"]))
+    # QEMU numbers APIC IDs 0..n-1; the order is arrival order, BSP first
+    assert cpu_ids[0] == 0
+    assert sorted(cpu_ids[:num_cpus]) == list(range(boot.cell["cpus"]))
+    assert cpu_ids[num_cpus:] == bytes(255 - num_cpus)
+    assert flags == harness.uart_flags(boot.cell)
+
+
+def test_boot_params_fields(booted):
+    _, boot, res = booted
+    bp = bytes(res.report["bootparams"])
+    lay = boot.layout
+    assert len(bp) == 4096
+    assert bp[0x210] == 0xff                                   # type_of_loader
+    cmd_ptr, = struct.unpack_from("<I", bp, 0x228)
+    assert cmd_ptr == lay["CB_CMDLINE_ADDR"]
+    ramdisk, ramdisk_size = struct.unpack_from("<II", bp, 0x218)
+    assert ramdisk_size == len(boot.initrd_bytes)
+    kernel_hdr = boot.kernel_bytes
+    # header bytes the loader only copies (0x1f1..0x210) are the kernel's own
+    assert bp[0x1f1:0x210] == kernel_hdr[0x1f1:0x210]
+    assert bp[0x1ef] == 0                                      # sentinel
+
+
+def test_cpus_checked_in_and_online(booted):
+    _, boot, res = booted
+    n = boot.cell["cpus"]
+    line = [l for l in res.loader if "checked in" in l]
+    assert len(line) == 1
+    assert "cpus: %d of %d checked in" % (n, n) in line[0]
+    assert res.report["cpus"]["online"] == n
+
+
+def test_loader_log(booted):
+    scenario, boot, res = booted
+    kh = boot.kh
+    log = res.loader
+    assert log[0].startswith('cellboot: version ')
+    assert '"%s"' % boot.cell["name"] in log[0]
+    e820 = [l for l in log if l.startswith("cellboot: e820 ")]
+    want = ["cellboot: e820 0x%010x-0x%010x %s" % (s, e, "RAM" if t == 1 else "reserved")
+            for s, e, t in harness.cell_e820(boot.cell)]
+    assert e820 == want
+    kline = [l for l in log if l.startswith("cellboot: kernel ")]
+    assert len(kline) == 1
+    assert kh["version_str"] in kline[0]
+    expect = SCENARIOS[scenario][3]
+    pref = kh["pref_address"]
+    if expect == "in-place":
+        assert "runs in place at 0x%x" % pref in kline[0]
+    else:
+        assert "moved to 0x%x" % pref in kline[0]
+    hand = [l for l in log if l.startswith("cellboot: handoff to ")]
+    assert len(hand) == 1
+    assert hand[0].startswith("cellboot: handoff to 0x%x " % (pref + 0x200))
+    assert not [l for l in log if "error" in l]
