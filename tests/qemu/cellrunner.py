@@ -371,6 +371,9 @@ class Cell:
     machine_opts: replace the machine's -M string entirely (see MACHINES)
     extra_args: more QEMU arguments
     on_serial: callback(str) receiving serial output as it arrives
+    pit:       microvm only: keep the i8254 PIT and i8259 PIC.  A cell has
+               neither, but a stock kernel without Jailhouse guest support
+               hangs in TSC/APIC-timer calibration under TCG without them.
     verify_images: read every image back before the CPUs start and fail if
                it is not there (QEMU drops data outside RAM silently)
     """
@@ -378,7 +381,8 @@ class Cell:
     def __init__(self, machine="microvm", cpus=1, mem_mib=256, images=(), rom=None,
                  mp_table=True, serial_log=None, accel="tcg", kvm_fallback=True,
                  cpu_model=None, icount=None, machine_opts=None, extra_args=(),
-                 on_serial=None, keep_tmp=False, qemu=None, verify_images=True):
+                 on_serial=None, keep_tmp=False, qemu=None, verify_images=True,
+                 pit=False):
         if machine not in MACHINES and machine_opts is None:
             raise ValueError("machine must be one of %s" % ", ".join(sorted(MACHINES)))
         if accel not in ("tcg", "kvm"):
@@ -400,6 +404,8 @@ class Cell:
         self.cpu_model = cpu_model
         self.icount = icount
         self.machine_opts = machine_opts or MACHINES[machine]
+        if pit and machine_opts is None and machine == "microvm":
+            self.machine_opts = self.machine_opts.replace("pic=off,pit=off", "pic=on,pit=on")
         self.extra_args = list(extra_args)
         self.on_serial = on_serial
         self.keep_tmp = keep_tmp
@@ -434,7 +440,7 @@ class Cell:
             else:
                 path = os.path.abspath(src)
                 if not os.path.isfile(path):
-                    raise CellRunnerError("image not found: %s" % src)
+                    raise CellRunnerError("image not found or not a regular file: %s" % src)
             size = os.path.getsize(path)
             if size and addr < ROM_WINDOW[1] and addr + size > ROM_WINDOW[0]:
                 raise CellRunnerError(
@@ -598,8 +604,11 @@ class Cell:
     def run(self, timeout=60.0, done=None, bad=DEFAULT_BAD, poll=0.01):
         """Start (if needed) and watch the serial log until an outcome.
 
-        done: regex (str) or list of regexes; None = only bad/exit/timeout end it.
-        bad:  list of regexes.
+        done:    regex (str) or list of regexes, searched in each serial line;
+                 None = only bad/exit/timeout end the run.
+        bad:     list of regexes; checked before done on the same line.
+        timeout: seconds, counted from when the CPUs were started (so a
+                 second run() call continues the same budget).
         """
         if self.proc is None:
             self.start()
@@ -803,6 +812,8 @@ def main(argv=None):
     ap.add_argument("--image", action="append", type=_parse_image, default=[],
                     metavar="FILE@ADDR", help="load FILE at guest address ADDR (repeatable)")
     ap.add_argument("--rom", help="reset ROM image (default: generated)")
+    ap.add_argument("--pit", action="store_true",
+                    help="microvm: keep PIT and PIC (needed by stock kernels under TCG)")
     ap.add_argument("--no-mp-table", action="store_true",
                     help="generated ROM without MP table")
     ap.add_argument("--comm", type=lambda s: int(s, 0), metavar="ADDR",
@@ -853,7 +864,8 @@ def main(argv=None):
         cell = Cell(args.machine, args.cpus, args.mem, images, rom=args.rom,
                     mp_table=not args.no_mp_table, serial_log=args.serial_log,
                     accel=args.accel, cpu_model=args.cpu_model, icount=args.icount,
-                    extra_args=args.extra, on_serial=None if args.quiet else echo)
+                    extra_args=args.extra, on_serial=None if args.quiet else echo,
+                    pit=args.pit)
     except (CellRunnerError, ValueError) as e:
         print("cellrunner: error: %s" % e, file=sys.stderr)
         return 4

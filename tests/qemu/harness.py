@@ -276,9 +276,9 @@ class Boot:
         imgs.append((cellrunner.comm_region_bytes(**self.comm), comm_addr))
         return jailhouse_load(imgs)
 
-    def run(self, timeout=BOOT_TIMEOUT, done=r"CBREPORT end"):
+    def run(self, timeout=BOOT_TIMEOUT, done=r"CBREPORT end", on_serial=None):
         log = os.path.join(self.workdir, "serial.log")
-        cell = cellrunner.Cell(self.machine, cpus=self.cell["cpus"],
+        cell = cellrunner.Cell(self.machine, cpus=self.cell["cpus"], on_serial=on_serial,
                                mem_mib=self.mem_mib, images=self.images(),
                                serial_log=log, accel=ACCEL,
                                machine_opts=MACHINE_OPTS.get(self.machine))
