@@ -9,7 +9,7 @@ LD        ?= ld
 OBJCOPY   ?= objcopy
 PYTHON    ?= /usr/bin/python3
 CACHE     := $(BUILD)/cache
-IMAGE_BUDGET ?= 32768 # FIXME: 16384
+IMAGE_BUDGET ?= 16384
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wundef -Wtype-limits
@@ -17,7 +17,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 # The loader: 64-bit, freestanding, no FPU/SSE (nothing set them up),
 # no red zone (no interrupts are expected, but a stray NMI must not corrupt
 # the stack), no PIC (linked at 0, flat binary), no CET notes/endbr.
-TARGET_CFLAGS := -std=gnu11 -Os -m64 -ffreestanding -fno-builtin -nostdlib \
+TARGET_CFLAGS := -std=gnu11 -Oz -fno-optimize-sibling-calls -fno-inline-small-functions -mpreferred-stack-boundary=3 -fno-tree-dominator-opts -fno-ipa-modref -fno-tree-loop-im -fno-expensive-optimizations -fno-tree-pta -m64 -ffreestanding -fno-builtin -nostdlib \
 	-fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx \
 	-mno-avx -mcmodel=small -fno-stack-protector -fno-common \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
@@ -91,17 +91,21 @@ $(TOOL_BIN): $(TOOL_OBJS) $(HOST_LIB_OBJS)
 include tests/initramfs/Makefile.inc
 include tests/unit/Makefile.inc
 include tests/qemu/Makefile.inc
+include tools/cellboot/Makefile.inc
+include tests/bench/Makefile.inc
 
 check: deps all
 	$(MAKE) unit
+	$(MAKE) tool-test
 	$(MAKE) qemu-test
 
-demo: deps all kernel $(TEST_INITRAMFS) $(RESET_ROM)
-	tests/qemu/demo.sh
+MACHINE ?= microvm
+demo: deps all kernel $(TEST_INITRAMFS)
+	BUILD=$(abspath $(BUILD)) $(PYTHON) tests/qemu/demo.py --machine $(MACHINE)
 
 clean:
 	rm -rf $(BUILD)/target $(BUILD)/host $(BUILD)/gen $(BUILD)/tests \
-		$(BUILD)/qemu $(BUILD)/initramfs $(BUILD)/*.bin $(BUILD)/*.elf \
+		$(BUILD)/qemu $(BUILD)/initramfs $(BUILD)/release $(BUILD)/*.bin $(BUILD)/*.elf \
 		$(TOOL_BIN)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/target $(BUILD)/host $(BUILD)/release -type f -name '*.d' 2>/dev/null)

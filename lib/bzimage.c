@@ -5,6 +5,8 @@
 
 #define HDR_MIN_END 0x26c	/* bytes read below: the whole 2.15 header */
 #define HDR_212_END 0x264	/* the shortest header a 2.12 kernel has */
+#define HDR_END_MAX __builtin_offsetof(struct boot_params, edd_mbr_sig_buffer)
+#define WHAT "kernel"
 
 int bzimage_parse(const void *image, u64 avail, u64 load_addr,
 		  struct bzimage *k, struct cb_err *err)
@@ -15,25 +17,14 @@ int bzimage_parse(const void *image, u64 avail, u64 load_addr,
 
 	cb_memset(k, 0, sizeof(*k));
 	if (avail < HDR_MIN_END)
-		return cb_fail(err, "kernel", "truncated: %llu bytes at 0x%llx, "
-			       "the setup header alone needs %u",
-			       (unsigned long long)avail,
-			       (unsigned long long)load_addr, HDR_MIN_END);
-	if (h->boot_flag != BP_BOOT_FLAG_MAGIC)
-		return cb_fail(err, "kernel", "no bzImage at 0x%llx: boot_flag "
-			       "0x%04x, expected 0xaa55",
-			       (unsigned long long)load_addr, h->boot_flag);
-	if (h->header != BP_HDRS_MAGIC)
-		return cb_fail(err, "kernel", "no bzImage at 0x%llx: header magic "
-			       "0x%08x, expected 0x53726448 (\"HdrS\")",
-			       (unsigned long long)load_addr, h->header);
-	if (h->version < BZIMAGE_MIN_PROTOCOL)
-		return cb_fail(err, "kernel", "boot protocol %u.%02u is older than "
-			       "2.12 (needs xloadflags and the 64-bit entry)",
-			       h->version >> 8, h->version & 0xff);
-	if (!(h->xloadflags & XLF_KERNEL_64))
-		return cb_fail(err, "kernel", "no 64-bit entry point: XLF_KERNEL_64 "
-			       "clear in xloadflags 0x%04x", h->xloadflags);
+		return cb_fail(err, WHAT, "%#lx bytes at %#lx, header needs %#x", (u64)avail,
+			       (u64)load_addr, HDR_MIN_END);
+	if (h->boot_flag != BP_BOOT_FLAG_MAGIC || h->header != BP_HDRS_MAGIC ||
+	    h->version < BZIMAGE_MIN_PROTOCOL || !(h->xloadflags & XLF_KERNEL_64))
+		return cb_fail(err, WHAT, "%#lx: boot_flag %#x header %#x "
+			       "protocol %#x xloadflags %#x, want a 64-bit "
+			       "bzImage >= 2.12", load_addr, h->boot_flag, h->header,
+			       h->version, h->xloadflags);
 
 	sects = h->setup_sects ? h->setup_sects : BP_DEFAULT_SETUP_SECTS;
 	k->image = b;
@@ -42,7 +33,16 @@ int bzimage_parse(const void *image, u64 avail, u64 load_addr,
 	k->setup_size = (sects + 1) * BP_SECTOR_SIZE;
 	k->pm_addr = load_addr + k->setup_size;
 	k->pm_size = (u64)h->syssize * 16;
+	/*
+	 * The header ends where the jump at 0x200 lands: kept inside the
+	 * 0x264 (2.12) .. 0x290 (edd_mbr_sig_buffer) window that Linux builds
+	 * never leave, so a broken jump cannot make the copy too short or long.
+	 */
 	k->header_end = 0x202u + (u8)(h->jump >> 8);
+	if (k->header_end < HDR_212_END)
+		k->header_end = HDR_212_END;
+	if (k->header_end > HDR_END_MAX)
+		k->header_end = HDR_END_MAX;
 	k->version = h->version;
 	k->init_size = h->init_size;
 	k->kernel_alignment = h->kernel_alignment;
@@ -52,50 +52,35 @@ int bzimage_parse(const void *image, u64 avail, u64 load_addr,
 	k->cmdline_size = h->cmdline_size;
 	k->initrd_addr_max = h->initrd_addr_max;
 
-	if (k->header_end < HDR_212_END ||
-	    k->header_end > __builtin_offsetof(struct boot_params,
-					       edd_mbr_sig_buffer))
-		return cb_fail(err, "kernel", "setup header ends at 0x%x, "
-			       "outside 0x264..0x290", k->header_end);
-	if (k->pm_size == 0)
-		return cb_fail(err, "kernel", "syssize is 0: no protected-mode code");
-	if (k->setup_size + k->pm_size > avail)
-		return cb_fail(err, "kernel", "truncated: header says %llu bytes "
-			       "(setup %u + protected mode %llu), only %llu loaded",
-			       (unsigned long long)(k->setup_size + k->pm_size),
-			       k->setup_size, (unsigned long long)k->pm_size,
-			       (unsigned long long)avail);
-	if (k->init_size < k->pm_size)
-		return cb_fail(err, "kernel", "init_size 0x%x is smaller than the "
-			       "protected-mode code (0x%llx bytes)", k->init_size,
-			       (unsigned long long)k->pm_size);
-	if ((u64)h->payload_offset + h->payload_length > k->pm_size)
-		return cb_fail(err, "kernel", "payload 0x%x+0x%x ends past the "
-			       "protected-mode code (0x%llx bytes)",
-			       h->payload_offset, h->payload_length,
-			       (unsigned long long)k->pm_size);
-	if (k->relocatable) {
-		u32 a = k->kernel_alignment;
-
-		if (a < BZIMAGE_MIN_ALIGN || (a & (a - 1)))
-			return cb_fail(err, "kernel", "kernel_alignment 0x%x is not "
-				       "a power of two >= 2 MiB", a);
-	} else if (k->pref_address & (BZIMAGE_MIN_ALIGN - 1)) {
-		return cb_fail(err, "kernel", "pref_address 0x%llx is not 2 MiB "
-			       "aligned", (unsigned long long)k->pref_address);
-	}
+	if (!k->pm_size || k->setup_size + k->pm_size > avail)
+		return cb_fail(err, WHAT, "setup %#x + code %#lx > %#lx loaded", k->setup_size,
+			       (u64)k->pm_size,
+			       (u64)avail);
+	if (k->init_size < k->pm_size ||
+	    (u64)h->payload_offset + h->payload_length > k->pm_size)
+		return cb_fail(err, WHAT, "init_size %#x below or payload %#x+%#x "
+			       "past the code size %#lx", k->init_size,
+			       h->payload_offset, h->payload_length, k->pm_size);
+	if (k->relocatable ? k->kernel_alignment < BZIMAGE_MIN_ALIGN ||
+			     (k->kernel_alignment & (k->kernel_alignment - 1)) :
+			     (k->pref_address & (BZIMAGE_MIN_ALIGN - 1)) != 0)
+		return cb_fail(err, WHAT, k->relocatable ?
+			       "kernel_alignment %#lx not 2^n >= 2 MiB" :
+			       "pref_address %#lx not 2 MiB aligned",
+			       (u64)(k->relocatable ?
+						    k->kernel_alignment :
+						    k->pref_address));
 	if (h->kernel_version) {
-		u64 off = 0x200u + h->kernel_version;
+		u32 off = 0x200u + h->kernel_version;
 
 		if (off < k->setup_size) {
-			k->version_str = (const char *)b + off;
-			k->version_len = cb_strnlen(k->version_str,
-						    k->setup_size - off);
-			for (size_t i = 0; i < k->version_len; i++)
-				if (k->version_str[i] == ' ') {
-					k->version_len = i;
-					break;
-				}
+			const char *v = (const char *)b + off;
+			size_t n = 0;
+
+			while (off + n < k->setup_size && v[n] && v[n] != ' ')
+				n++;
+			k->version_str = v;
+			k->version_len = n;
 		}
 	}
 	return 0;

@@ -13,19 +13,32 @@
 #include "lib/error.h"
 #include "lib/abi/cell_config.h"
 
+#define CELLCFG_NUM_ARRAYS 8	/* cpu set ... stream ids, in file order */
+
 struct cell_config {
 	const struct jailhouse_cell_desc *desc;
 	u64 total_size;			/* bytes the config occupies */
-	const u8 *cpu_set;		/* cpu_set_size bytes */
-	const struct jailhouse_memory *mem;
-	const struct jailhouse_cache *cache;
-	const struct jailhouse_irqchip *irqchips;
-	const struct jailhouse_pio *pio;
-	const struct jailhouse_pci_device *pci_devices;
-	const struct jailhouse_pci_capability *pci_caps;
-	const u32 *stream_ids;
-	u32 num_mem, num_cache, num_irqchips, num_pio, num_pci_devices;
-	u32 num_pci_caps, num_stream_ids;
+	union {
+		struct {
+			const u8 *cpu_set;	/* cpu_set_size bytes */
+			const struct jailhouse_memory *mem;
+			const struct jailhouse_cache *cache;
+			const struct jailhouse_irqchip *irqchips;
+			const struct jailhouse_pio *pio;
+			const struct jailhouse_pci_device *pci_devices;
+			const struct jailhouse_pci_capability *pci_caps;
+			const u32 *stream_ids;
+		};
+		const void *array[CELLCFG_NUM_ARRAYS];
+	};
+	union {
+		struct {
+			u32 cpu_set_size, num_mem, num_cache, num_irqchips;
+			u32 num_pio, num_pci_devices, num_pci_caps;
+			u32 num_stream_ids;
+		};
+		u32 count[CELLCFG_NUM_ARRAYS];
+	};
 	char name[JAILHOUSE_CELL_NAME_MAXLEN + 1];	/* NUL-terminated copy */
 };
 

@@ -7,8 +7,8 @@ int e820_add(struct e820_table *t, u64 addr, u64 size, u32 type,
 	if (t->count == t->max)
 		return cb_fail(err, "e820", "more than %u entries", t->max);
 	if (size == 0 || addr + size < addr)
-		return cb_fail(err, "e820", "range 0x%llx+0x%llx is empty or wraps",
-			       (unsigned long long)addr, (unsigned long long)size);
+		return cb_fail(err, "e820", "%#lx+%#lx is empty or wraps",
+			       (u64)addr, (u64)size);
 	t->e[t->count].addr = addr;
 	t->e[t->count].size = size;
 	t->e[t->count].type = type;
@@ -20,6 +20,7 @@ int e820_finish(struct e820_table *t, struct cb_err *err)
 {
 	struct boot_e820_entry *e = t->e;
 
+	/* insertion sort by address, then no entry may reach into the next */
 	for (u32 i = 1; i < t->count; i++) {
 		struct boot_e820_entry x = e[i];
 		u32 j = i;
@@ -28,15 +29,14 @@ int e820_finish(struct e820_table *t, struct cb_err *err)
 			e[j] = e[j - 1];
 		e[j] = x;
 	}
-	for (u32 i = 1; i < t->count; i++)
-		if (e[i - 1].addr + e[i - 1].size > e[i].addr)
-			return cb_fail(err, "e820", "ranges 0x%llx-0x%llx and "
-				       "0x%llx-0x%llx overlap",
-				       (unsigned long long)e[i - 1].addr,
-				       (unsigned long long)(e[i - 1].addr +
-							    e[i - 1].size - 1),
-				       (unsigned long long)e[i].addr,
-				       (unsigned long long)(e[i].addr + e[i].size - 1));
+	for (struct boot_e820_entry *p = e + 1; p < e + t->count; p++)
+		if (p[-1].addr + p[-1].size > p->addr)
+			return cb_fail(err, "e820", "%#lx+%#lx overlaps "
+				       "%#lx+%#lx",
+				       (u64)p[-1].addr,
+				       (u64)p[-1].size,
+				       (u64)p->addr,
+				       (u64)p->size);
 	return 0;
 }
 

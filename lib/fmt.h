@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A small printf for the loader and the host tool.
- * Conversions: %d %i %u %x %X %s %c %p %%; flags '-', '0', '#';
- * field width (number or *); precision for %s (number or *);
- * length modifiers hh, h, l, ll, z.
+ * A small printf for the loader and the host tool, kept to what the
+ * callers use (the loader image has a 16 KiB budget):
+ *   %u %x %s %%; flags '#' (%x only: "0x" prefix, also for zero; not
+ *   with '0') and '0'; field width (a number); precision for %s (a number
+ *   or *); length modifiers l, ll, z (all 64-bit: LP64).
+ * Anything else is printed literally and consumes no argument.
  */
 #ifndef CELLBOOT_LIB_FMT_H
 #define CELLBOOT_LIB_FMT_H

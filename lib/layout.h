@@ -4,10 +4,12 @@
  * assembly (through the generated build/gen/layout.inc), the loader, the
  * host tool and the tests all read these.
  *
- *   0x00000  cellboot image: 16-bit entry at 0, early code
- *   0x01000  params buffer (4 KiB), overwritten by `jailhouse cell load -s`
- *   0x02000  rest of the image (code, rodata, data) up to 16 KiB
- *   0x04000  bss: stack and loader state
+ *   0x00000  cellboot image: 16-bit entry at 0, then code and data
+ *   0x01000  params buffer (2816 bytes), overwritten by `jailhouse cell load -s`
+ *   0x01b00  rest of the image (code, rodata, data) up to 16 KiB
+ *   0x04000  bss: loader state and stack
+ *   0x07f00  APIC IDs of the CPUs that checked in (255 bytes; written at
+ *            reset, before .bss is cleared, so not part of .bss)
  *   0x08000  boot_params (zero page)
  *   0x09000  kernel command line (4 KiB; Linux copies 2 KiB from here)
  *   0x0a000  setup_data chain (SETUP_JAILHOUSE, SETUP_E820_EXT)
@@ -16,17 +18,18 @@
  *   0x23000  end: cellboot touches nothing else below 1 MiB
  *
  * All of it lies below 0x9f000, which QEMU and Linux both treat as plain
- * low RAM (0xa0000-0xfffff is VGA/ROM space on a PC).
+ * low RAM (0xa0000-0xfffff is VGA/ROM space on a PC). The APIC-ID table
+ * must stay below 64 KiB: the entry code writes it in real mode.
  */
 #ifndef CELLBOOT_LIB_LAYOUT_H
 #define CELLBOOT_LIB_LAYOUT_H
 
 #define CB_IMAGE_BASE		0x00000
 #define CB_PARAMS_ADDR		0x01000	/* jailhouse cell load -s ... -a 0x1000 */
-#define CB_PARAMS_SIZE		0x01000
-#define CB_IMAGE_BUDGET		0x04000	/* 16 KiB image budget */
-#define CB_IMAGE_MAX		0x08000	/* FIXME: back to CB_IMAGE_BUDGET */
+#define CB_PARAMS_SIZE		0x00b00	/* a 2047-byte command line + options, NUL inside */
+#define CB_IMAGE_MAX		0x04000	/* 16 KiB image budget */
 #define CB_BSS_END		(CB_IMAGE_MAX + 0x4000)
+#define CB_CPU_IDS_ADDR		(CB_BSS_END - 0x100)
 #define CB_BOOT_PARAMS_ADDR	CB_BSS_END
 #define CB_CMDLINE_ADDR		(CB_BOOT_PARAMS_ADDR + 0x1000)
 #define CB_CMDLINE_SIZE		0x01000

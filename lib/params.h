@@ -22,7 +22,7 @@
 #include "lib/types.h"
 #include "lib/error.h"
 
-#define PARAMS_MAX_MEM 16
+#define PARAMS_MAX_MEM 16	/* also in the mem= error text (params.c) */
 #define PARAMS_DEFAULT_CPU_WAIT_MS 1000
 
 enum log_level { LOG_QUIET, LOG_DEFAULT, LOG_VERBOSE };
@@ -37,23 +37,31 @@ enum console_kind {
 
 struct console_spec {
 	enum console_kind kind;
-	u64 addr;
 	u32 baud;		/* 0: leave the UART as the root set it up */
+	u64 addr;
 };
 
 struct params {
-	bool has_kernel, has_initrd, has_config, has_comm;
-	u64 kernel_addr, kernel_size;	/* size 0: unknown (use the header) */
-	u64 initrd_addr, initrd_size;
-	u64 config_addr, config_size;	/* size 0: trust the counts */
-	u64 comm_addr;
+	union {
+		struct { bool has_kernel, has_initrd, has_config, has_comm; };
+		bool has[4];		/* the same, in key order */
+	};
+	union {
+		struct {
+			u64 kernel_addr, kernel_size;	/* size 0: use the header */
+			u64 initrd_addr, initrd_size;
+			u64 config_addr, config_size;	/* size 0: trust the counts */
+			u64 comm_addr;
+		};
+		u64 addr_size[7];	/* the same, in key order */
+	};
 	struct console_spec console;
 	enum log_level log;
 	u32 cpu_wait_ms;
 	u32 num_mem;
-	struct { u64 addr, size; } mem[PARAMS_MAX_MEM];
 	const char *cmdline;		/* points into the parsed buffer */
 	size_t cmdline_len;		/* bytes, without the NUL */
+	struct { u64 addr, size; } mem[PARAMS_MAX_MEM];
 };
 
 /*

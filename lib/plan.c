@@ -3,8 +3,8 @@
 #include "lib/string.h"
 
 struct avoid {
-	struct range r[PLAN_MAX_RESERVED + 4];
 	u32 n;
+	struct range r[PLAN_MAX_RESERVED + 4];
 };
 
 static void avoid_init(struct avoid *a, const struct plan_input *in)
@@ -36,7 +36,7 @@ static const struct range *last_overlap(const struct avoid *a, u64 s, u64 e)
 	return hit;
 }
 
-static bool window_fits(const struct plan_input *in, const struct avoid *a,
+static __attribute__((noinline)) bool window_fits(const struct plan_input *in, const struct avoid *a,
 			u64 s, u64 e)
 {
 	return e > s && ranges_contain(in->ram, in->num_ram, s, e) &&
@@ -51,7 +51,7 @@ u64 plan_initrd_limit(const struct bzimage *k)
 }
 
 /* Lowest runnable address whose window fits; 0 if none. */
-static u64 find_kernel_slot(const struct plan_input *in, const struct avoid *a)
+static __attribute__((noinline)) u64 find_kernel_slot(const struct plan_input *in, const struct avoid *a)
 {
 	const struct bzimage *k = in->k;
 	u64 size = k->init_size;
@@ -60,17 +60,19 @@ static u64 find_kernel_slot(const struct plan_input *in, const struct avoid *a)
 		return window_fits(in, a, k->pref_address, k->pref_address + size) ?
 		       k->pref_address : 0;
 	for (u32 i = 0; i < in->num_ram; i++) {
-		u64 t = align_up(in->ram[i].start, k->kernel_alignment);
+		u64 s = in->ram[i].start < k->pref_address ? k->pref_address :
+			in->ram[i].start;
+		/* aligned (Linux runs there), and never 0: that means none */
+		u64 t = align_up(s ? s : 1, k->kernel_alignment);
 
-		if (t < k->pref_address)
-			t = k->pref_address;
-		while (t >= in->ram[i].start && t + size > t &&
-		       t + size <= in->ram[i].end) {
+		while (t >= s && t + size > t && t + size <= in->ram[i].end) {
 			const struct range *b =
 				ranges_first_overlap(a->r, a->n, t, t + size);
 
 			if (!b)
 				return t;
+			if (b->end > UINT64_MAX - (k->kernel_alignment - 1))
+				break;	/* the next aligned address would wrap */
 			t = align_up(b->end, k->kernel_alignment);
 		}
 	}
@@ -78,7 +80,7 @@ static u64 find_kernel_slot(const struct plan_input *in, const struct avoid *a)
 }
 
 /* Highest page-aligned address for size bytes below limit; 0 if none. */
-static u64 find_initrd_slot(const struct plan_input *in, const struct avoid *a,
+static __attribute__((noinline)) u64 find_initrd_slot(const struct plan_input *in, const struct avoid *a,
 			    u64 size, u64 limit)
 {
 	for (u32 i = in->num_ram; i-- > 0;) {
@@ -100,32 +102,21 @@ static u64 find_initrd_slot(const struct plan_input *in, const struct avoid *a,
 	return 0;
 }
 
-static int check_placed(const struct plan_input *in, const char *what,
-			u64 s, u64 e, struct cb_err *err)
+static int check_placed(const struct plan_input *in, const struct avoid *a,
+			const char *what, u64 s, u64 e, struct cb_err *err)
 {
-	const struct range *r;
+	const struct range *r = ranges_first_overlap(a->r, a->n, s, e);
 
 	if (e < s || !ranges_contain(in->ram, in->num_ram, s, e))
-		return cb_fail(err, what, "0x%llx-0x%llx is not inside cell RAM",
-			       (unsigned long long)s, (unsigned long long)e - 1);
-	r = ranges_first_overlap(in->reserved, in->num_reserved, s, e);
+		return cb_fail(err, what, "%#lx-%#lx is not inside cell RAM",
+			       (u64)s, (u64)e - 1);
 	if (r)
-		return cb_fail(err, what, "0x%llx-0x%llx overlaps %s 0x%llx-0x%llx",
-			       (unsigned long long)s, (unsigned long long)e - 1,
+		return cb_fail(err, what, "%#lx-%#lx overlaps %s %#lx-%#lx",
+			       (u64)s, (u64)e - 1,
 			       r->name ? r->name : "a reserved range",
-			       (unsigned long long)r->start,
-			       (unsigned long long)r->end - 1);
+			       (u64)r->start,
+			       (u64)r->end - 1);
 	return 0;
-}
-
-static void largest_ram(const struct plan_input *in, u64 *s, u64 *e)
-{
-	*s = *e = 0;
-	for (u32 i = 0; i < in->num_ram; i++)
-		if (in->ram[i].end - in->ram[i].start > *e - *s) {
-			*s = in->ram[i].start;
-			*e = in->ram[i].end;
-		}
 }
 
 int plan_place(const struct plan_input *in, struct plan *out,
@@ -136,106 +127,79 @@ int plan_place(const struct plan_input *in, struct plan *out,
 	u64 ird_s = in->initrd_addr, ird_e = in->initrd_addr + in->initrd_size;
 	u64 limit = plan_initrd_limit(k);
 	u64 rt = bzimage_runtime_start(k, k->pm_addr);
-	bool ird_ok = true, in_place;
+	bool ird_ok = true, in_place, no_kernel = true;
 	struct avoid a;
+	u32 base;
 
 	cb_memset(out, 0, sizeof(*out));
-	if (check_placed(in, "kernel", k->load_addr, file_end, err))
+	avoid_init(&a, in);
+	base = a.n;	/* a.n goes back here for each attempt */
+	if (check_placed(in, &a, "kernel", k->load_addr, file_end, err))
 		return -1;
 	if (in->has_initrd) {
-		if (ird_e < ird_s)
-			return cb_fail(err, "initrd", "0x%llx+0x%llx wraps past 2^64",
-				       (unsigned long long)ird_s,
-				       (unsigned long long)in->initrd_size);
-		if (check_placed(in, "initrd", ird_s, ird_e, err))
+		avoid_add(&a, k->load_addr, file_end, "kernel file");
+		if (check_placed(in, &a, "initrd", ird_s, ird_e, err))
 			return -1;
-		if (range_overlaps(ird_s, ird_e, k->load_addr, file_end))
-			return cb_fail(err, "initrd", "0x%llx-0x%llx overlaps the "
-				       "kernel file 0x%llx-0x%llx",
-				       (unsigned long long)ird_s,
-				       (unsigned long long)ird_e - 1,
-				       (unsigned long long)k->load_addr,
-				       (unsigned long long)file_end - 1);
 		ird_ok = ird_e <= limit;
 	}
-
-	/* 1. kernel where it is (it realigns itself up to rt) */
-	avoid_init(&a, in);
+	/* the kernel can stay if it realigns itself (up to rt) in place */
 	in_place = (k->relocatable || k->pm_addr == k->pref_address) &&
-		   rt + k->init_size > rt &&
-		   window_fits(in, &a, k->pm_addr, rt + k->init_size);
-	out->kernel_pm = k->pm_addr;
-	out->runtime = rt;
-	if (in_place && (!in->has_initrd ||
-			 (ird_ok && !range_overlaps(ird_s, ird_e, k->pm_addr,
-						    rt + k->init_size))))
-		goto initrd_kept;
+		   rt + k->init_size > rt;
 
-	/* 2. kernel in place, initrd moved */
-	if (in_place && in->has_initrd) {
-		struct avoid b = a;
+	/*
+	 * In order of preference: 0 everything in place, 1 initrd moved,
+	 * 2 kernel moved, 3 both moved.
+	 */
+	for (u32 step = 0; step < 4; step++) {
+		bool kmove = step >= 2, imove = step & 1;
+		u64 run = rt;
 
-		avoid_add(&b, k->pm_addr, rt + k->init_size, "the kernel window");
-		avoid_add(&b, k->load_addr, k->pm_addr, "the kernel file");
-		out->initrd_addr = find_initrd_slot(in, &b, in->initrd_size, limit);
-		if (out->initrd_addr)
-			goto initrd_moved;
+		a.n = base;
+		if (imove ? !in->has_initrd : !ird_ok)
+			continue;
+		if (!imove && in->has_initrd)
+			avoid_add(&a, ird_s, ird_e, "initrd");
+		out->kernel_pm = k->pm_addr;
+		if (kmove)
+			out->kernel_pm = run = find_kernel_slot(in, &a);
+		else if (!in_place ||
+			 !window_fits(in, &a, k->pm_addr, rt + k->init_size))
+			out->kernel_pm = 0;
+		no_kernel = !out->kernel_pm;
+		if (no_kernel)
+			continue;
+		out->initrd_addr = ird_s;
+		if (imove) {
+			/*
+			 * The initrd moves first, so it must spare the whole
+			 * kernel file (the source of a kernel move) too.
+			 */
+			avoid_add(&a, out->kernel_pm, run + k->init_size,
+				  "kernel window");
+			avoid_add(&a, k->load_addr, file_end, "kernel file");
+			out->initrd_addr = find_initrd_slot(in, &a,
+							    in->initrd_size, limit);
+			if (!out->initrd_addr)
+				continue;
+		}
+		if (!in->has_initrd)
+			out->initrd_addr = 0;
+		out->initrd_moved = in->has_initrd && out->initrd_addr != ird_s;
+		out->kernel_moved = kmove;
+		out->runtime = run;
+		out->window_start = out->kernel_pm;
+		out->window_end = run + k->init_size;
+		return 0;
 	}
-
-	/* 3. kernel moved, initrd kept */
-	out->kernel_moved = true;
-	if (ird_ok) {
-		struct avoid b = a;
-
-		if (in->has_initrd)
-			avoid_add(&b, ird_s, ird_e, "the initrd");
-		out->kernel_pm = find_kernel_slot(in, &b);
-		if (out->kernel_pm)
-			goto moved_kernel;
-	}
-
-	/* 4. both moved: kernel first choice, initrd around it */
-	out->kernel_pm = find_kernel_slot(in, &a);
-	if (!out->kernel_pm) {
-		u64 ls, le;
-
-		largest_ram(in, &ls, &le);
-		return cb_fail(err, "kernel", "no room for init_size 0x%x at or "
-			       "above pref_address 0x%llx (alignment 0x%x) in cell "
-			       "RAM clear of cellboot's ranges; largest RAM range "
-			       "0x%llx-0x%llx", k->init_size,
-			       (unsigned long long)k->pref_address,
-			       k->kernel_alignment, (unsigned long long)ls,
-			       (unsigned long long)le - 1);
-	}
-	if (!in->has_initrd)
-		goto moved_kernel;
-	avoid_add(&a, out->kernel_pm, out->kernel_pm + k->init_size,
-		  "the kernel window");
-	avoid_add(&a, k->pm_addr, file_end, "the kernel file");
-	out->initrd_addr = find_initrd_slot(in, &a, in->initrd_size, limit);
-	if (!out->initrd_addr)
-		return cb_fail(err, "initrd", "no room for 0x%llx bytes below "
-			       "0x%llx clear of the kernel window 0x%llx-0x%llx "
-			       "and cellboot's ranges",
-			       (unsigned long long)in->initrd_size,
-			       (unsigned long long)(limit == UINT64_MAX ? 0 : limit),
-			       (unsigned long long)out->kernel_pm,
-			       (unsigned long long)(out->kernel_pm + k->init_size - 1));
-	out->runtime = out->kernel_pm;
-	goto initrd_moved;
-
-moved_kernel:
-	out->runtime = out->kernel_pm;
-initrd_kept:
-	out->initrd_addr = in->has_initrd ? ird_s : 0;
-	out->window_start = out->kernel_pm;
-	out->window_end = out->runtime + k->init_size;
-	return 0;
-
-initrd_moved:
-	out->initrd_moved = out->initrd_addr != ird_s;
-	out->window_start = out->kernel_pm;
-	out->window_end = out->runtime + k->init_size;
-	return 0;
+	if (no_kernel)
+		return cb_fail(err, "kernel", "no room: init_size %#x at >= %#lx, align "
+			       "%#x", k->init_size,
+			       (u64)k->pref_address,
+			       k->kernel_alignment);
+	return cb_fail(err, "initrd", "no room: %#lx bytes below %#lx, off "
+		       "window %#lx-%#lx",
+		       (u64)in->initrd_size,
+		       (u64)(limit == UINT64_MAX ? 0 : limit),
+		       (u64)out->kernel_pm,
+		       (u64)(out->kernel_pm + k->init_size - 1));
 }

@@ -17,6 +17,14 @@ int cb_strcmp(const char *a, const char *b);
 size_t cb_strlcpy(char *dst, const char *src, size_t size);
 
 /*
+ * The n-th word (from 0) of a list of words separated by sep: either a
+ * space ("a b c") or a NUL ("a\0b\0c\0": the list ends with an empty word,
+ * so each word is also a C string). Returns NULL if there are fewer words;
+ * stores the word's length in *len unless len is NULL.
+ */
+const char *cb_word(const char *list, char sep, unsigned int n, size_t *len);
+
+/*
  * Parses an unsigned number in C notation (0x hex, 0 octal is NOT accepted:
  * a leading 0 followed by digits is decimal-looking and rejected to avoid
  * surprises; decimal otherwise) from [s, s+len). Optional size suffix K, M,
@@ -24,5 +32,7 @@ size_t cb_strlcpy(char *dst, const char *src, size_t size);
  * malformed number, -2 on overflow.
  */
 int cb_parse_u64(const char *s, size_t len, bool allow_suffix, u64 *out);
+/* The same without a suffix (what the loader needs). */
+int cb_parse_num(const char *s, size_t len, u64 *out);
 
 #endif

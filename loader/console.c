@@ -15,10 +15,9 @@ static u64 bytes_out;
 
 void console_set_uart(enum console_kind kind, u64 base, u32 divisor)
 {
-	uart.kind = kind;
+	uart.kind = kind;	/* CONSOLE_IO, CONSOLE_MMIO8 or CONSOLE_MMIO32 */
 	uart.base = base;
-	if (kind == CONSOLE_IO || kind == CONSOLE_MMIO8 || kind == CONSOLE_MMIO32)
-		uart8250_init(&uart, divisor);
+	uart8250_init(&uart, divisor);
 }
 
 void console_set_hypercall(bool on)
@@ -43,51 +42,36 @@ u64 console_bytes(void)
 	return bytes_out;
 }
 
-static void putc_all(char c)
+static void put_str(const char *s)
 {
-	if (uart.kind != CONSOLE_UNSET && uart.kind != CONSOLE_NONE)
-		uart8250_putc(&uart, c);
-	if (hypercall_out)
-		jailhouse_putc(c);
-	bytes_out++;
-}
-
-static void write_line(const char *prefix, const char *fmt, va_list ap)
-{
-	char line[LINE_MAX];
-
-	cb_vsnprintf(line, sizeof(line), fmt, ap);
-	for (const char *p = prefix; *p; p++)
-		putc_all(*p);
-	for (const char *p = line; *p; p++)
-		putc_all(*p);
-	putc_all('\r');
-	putc_all('\n');
+	for (; *s; s++) {
+		if (uart.kind > CONSOLE_NONE)
+			uart8250_putc(&uart, *s);
+		if (hypercall_out)
+			jailhouse_putc(*s);
+		bytes_out++;
+	}
 }
 
 void say(enum log_level level, const char *fmt, ...)
 {
+	char line[LINE_MAX];
 	va_list ap;
 
 	if (log_level < level)
 		return;
 	va_start(ap, fmt);
-	write_line("cellboot: ", fmt, ap);
+	cb_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-}
-
-static void print_error(const struct cb_err *err, ...)
-{
-	va_list ap;
-
-	va_start(ap, err);
-	write_line("cellboot: error: ", "%s: %s", ap);
-	va_end(ap);
+	put_str("cellboot: ");
+	put_str(line);
+	put_str("\r\n");
 }
 
 void fail_state(const struct cb_err *err, u32 state)
 {
-	print_error(err, err->what ? err->what : "internal", err->detail);
+	say(LOG_QUIET, "error: %s: %s", err->what ? err->what : "internal",
+	    err->detail);
 	if (comm)
 		comm->cell_state = state;
 	cpu_park();

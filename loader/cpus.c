@@ -51,5 +51,4 @@ void cpus_wait(u32 expected, u32 wait_ms, struct cpus_result *res)
 		cpu_relax();
 	}
 	res->checked_in = cpu_checked_in;
-	res->waited_us = (u32)tsc_to_us(rdtsc() - start);
 }

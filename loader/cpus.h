@@ -4,17 +4,18 @@
 #define CELLBOOT_LOADER_CPUS_H
 
 #include "lib/types.h"
+#include "lib/layout.h"
 
 /* Written by arch/x86/entry.asm on every CPU. */
 extern volatile u32 cpu_arrivals;
 extern volatile u32 cpu_checked_in;
-extern volatile u8 cpu_apic_ids[];
 extern volatile u64 boot_tsc;
+/* Initial APIC ID of the CPU with ticket n (n < cpu_checked_in). */
+#define cpu_apic_ids ((volatile u8 *)(uintptr_t)CB_CPU_IDS_ADDR)
 
 struct cpus_result {
 	u32 expected, checked_in;
 	bool woke;		/* cellboot sent INIT-SIPI-SIPI itself */
-	u32 waited_us;
 };
 
 /* Microsecond busy-wait on the TSC, calibrated by tsc_khz. */

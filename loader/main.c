@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The boot CPU's path in C, after arch/x86/entry.asm:
- *   discover -> console -> report deferred errors -> CPU check-in ->
+ *   discover -> console -> report a deferred error -> CPU check-in ->
  *   kernel placement, boot_params and handoff (boot.c).
  */
 #include "loader/state.h"
@@ -14,69 +14,48 @@ void cellboot_main(void);
 
 static struct loader_state state;
 
-static void print_banner(const struct loader_state *s)
-{
-	const struct console_spec *c = &s->params.console;
-
-	say(LOG_DEFAULT, "version %s, cell \"%s\", %u CPU%s, console %s 0x%llx",
-	    CELLBOOT_VERSION, s->have_cfg ? s->cfg.name : "(no config)",
-	    s->comm_ok ? s->comm->num_cpus : 0,
-	    s->comm_ok && s->comm->num_cpus == 1 ? "" : "s",
-	    console_kind_name(c->kind), (unsigned long long)c->addr);
-}
-
 static void print_memory_map(const struct loader_state *s)
 {
-	enum { SHOWN_BY_DEFAULT = 8 };
+	enum { SHOWN_BY_DEFAULT = 8 };	/* the rest with log=verbose */
 
 	for (u32 i = 0; i < s->e820.count; i++) {
 		const struct boot_e820_entry *e = &s->e820.e[i];
 
 		say(i < SHOWN_BY_DEFAULT ? LOG_DEFAULT : LOG_VERBOSE,
-		    "e820 0x%010llx-0x%010llx %s", (unsigned long long)e->addr,
-		    (unsigned long long)(e->addr + e->size - 1),
-		    e820_type_name(e->type));
+		    "e820 0x%010lx-0x%010lx %s", (u64)e->addr,
+		    (u64)(e->addr + e->size - 1), e820_type_name(e->type));
 	}
-	if (s->e820.count > SHOWN_BY_DEFAULT)
-		say(LOG_DEFAULT, "e820: %u entries in all (log=verbose lists them)",
-		    s->e820.count);
 }
 
 static void print_cpus(const struct loader_state *s)
 {
-	char ids[4 * 16 + 8];
+	char ids[4 * 16];	/* as many IDs as fit */
 	u32 n = s->cpus.checked_in, len = 0;
 
 	ids[0] = '\0';
-	for (u32 i = 0; i < n && i < 16; i++)
+	for (u32 i = 0; i < n && len < sizeof(ids); i++)
 		len += (u32)cb_snprintf(ids + len, sizeof(ids) - len, " %u",
 					cpu_apic_ids[i]);
-	if (n > 16)
-		cb_snprintf(ids + len, sizeof(ids) - len, " ...");
-	if (n < s->cpus.expected)
-		say(LOG_DEFAULT, "warning: cpus: %u of %u checked in after %u ms "
-		    "(APIC IDs%s); %u missing, booting without them", n,
-		    s->cpus.expected, s->cpus.waited_us / 1000, ids,
-		    s->cpus.expected - n);
-	else
-		say(LOG_DEFAULT, "cpus: %u of %u checked in%s (APIC IDs%s)", n,
-		    s->cpus.expected, s->cpus.woke ? " after INIT-SIPI" : "", ids);
+	say(LOG_DEFAULT, "%scpus: %u of %u checked in%s (APIC IDs%s)",
+	    n < s->cpus.expected ? "warning: " : "", n, s->cpus.expected,
+	    s->cpus.woke ? " after INIT-SIPI" : "", ids);
 }
 
 void cellboot_main(void)
 {
 	struct loader_state *s = &state;
+	const struct console_spec *c = &s->params.console;
 
 	discover(s);
 	console_set_level(s->params.log);
-	if (s->comm)
-		console_set_comm(s->comm);
+	console_set_comm(s->comm);
 	console_select(s);
-	print_banner(s);
-	if (s->num_deferred)
-		fail_state(&s->deferred[0], s->deferred_state[0]);
-	if (s->has_console_warning)
-		fail(&s->console_warning);
+	say(LOG_DEFAULT, "version " CELLBOOT_VERSION ", cell \"%s\", cpus %u, "
+	    "console %s %#lx", s->have_cfg ? s->cfg.name : "(no config)",
+	    s->comm_ok ? s->comm->num_cpus : 0, console_kind_name(c->kind),
+	    (u64)c->addr);
+	if (s->deferred_state)
+		fail_state(&s->deferred, s->deferred_state);
 	print_memory_map(s);
 
 	tsc_set_khz(s->comm->tsc_khz);

@@ -10,29 +10,30 @@
 #include "loader/cpus.h"
 
 #define LOADER_MAX_RAM_RANGES 64
-#define LOADER_MAX_DEFERRED 4
 
 struct loader_state {
-	struct params params;
-	struct cell_config cfg;
-	bool have_cfg;
+	/* small, often used fields first: short displacements in the code */
+	bool have_cfg, comm_ok;
+	u32 num_ram;
+	u32 deferred_state;	/* cell state to report; 0: no error */
 	struct jailhouse_comm_region *comm;
 	u64 comm_addr;
-	bool comm_ok;
 	struct e820_table e820;
-	struct range ram[LOADER_MAX_RAM_RANGES];
-	u32 num_ram;
 	struct cpus_result cpus;
-	/* errors found before the console was up, reported in order */
-	struct cb_err deferred[LOADER_MAX_DEFERRED];
-	u32 deferred_state[LOADER_MAX_DEFERRED];
-	u32 num_deferred;
-	struct cb_err console_warning;	/* a console request that was refused */
-	bool has_console_warning;
+	struct params params;
+	struct cell_config cfg;
+	struct range ram[LOADER_MAX_RAM_RANGES];
+	/*
+	 * The first error found before the console was up (a refused console
+	 * request included); reported once the console is chosen.
+	 */
+	struct cb_err deferred;
 };
 
 /* discover.c: params, cell config, comm region, memory map */
 void discover(struct loader_state *s);
+/* Keeps err for later unless an earlier error is kept already. */
+void defer(struct loader_state *s, const struct cb_err *err, u32 state);
 /* console_select.c: pick and start the console */
 void console_select(struct loader_state *s);
 /* boot.c: kernel check, placement, boot_params, handoff */

@@ -10,7 +10,8 @@
 set -eu
 
 PACKAGES="gcc make nasm qemu-system-x86 qemu-system-data libcmocka-dev python3
-python3-pytest cpio clang libclang-rt-14-dev binutils"
+python3-pytest cpio clang libclang-rt-14-dev binutils
+linux-source bison flex bc libelf-dev"
 
 check_only=0
 case "${1:-}" in

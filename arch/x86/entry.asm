@@ -42,7 +42,6 @@ extern stack_top
 global _start
 global cpu_arrivals
 global cpu_checked_in
-global cpu_apic_ids
 global boot_tsc
 global gdt
 
@@ -65,7 +64,7 @@ _start:
 	shr	ebx, 24
 	cmp	edi, CB_MAX_CPUS
 	jae	.counted
-	mov	[cpu_apic_ids + di], bl
+	mov	[CB_CPU_IDS_ADDR + di], bl	; below 64 KiB, outside .bss
 .counted:
 	lock inc dword [cpu_checked_in]		; after the ID is visible
 	test	edi, edi
@@ -140,12 +139,12 @@ long_mode:
 	mov	fs, ax
 	mov	gs, ax
 
-	mov	rdi, __bss_start
-	mov	rcx, __bss_end
-	sub	rcx, rdi
-	shr	rcx, 3
+	mov	edi, __bss_start	; all below 4 GiB: 32-bit moves zero-extend
+	mov	ecx, __bss_end
+	sub	ecx, edi
+	shr	ecx, 3
 	rep stosq
-	mov	rsp, stack_top
+	mov	esp, stack_top
 
 	call	cellboot_main
 .halt:
@@ -167,8 +166,9 @@ gdt_ptr:
 
 ; CPU check-in state. Lives in the image (not .bss) because CPUs write it
 ; before the boot CPU clears .bss; `jailhouse cell load` resets it to zero.
+; The APIC IDs go to CB_CPU_IDS_ADDR (lib/layout.h): only entries below
+; cpu_checked_in are read, so they need no reset.
 align 4
 cpu_arrivals:	dd 0
 cpu_checked_in:	dd 0
 boot_tsc:	dq 0
-cpu_apic_ids:	times CB_MAX_CPUS db 0

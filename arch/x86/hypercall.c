@@ -10,8 +10,8 @@ void jailhouse_hypercall_init(void)
 	u32 a, b, c, d;
 
 	cpuid(0, &a, &b, &c, &d);
-	/* "AuthenticAMD" = EBX "Auth", EDX "enti", ECX "cAMD" */
-	use_vmmcall = b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163;
+	/* "AuthenticAMD": ECX "cAMD" tells it apart from the other vendors */
+	use_vmmcall = c == 0x444d4163;
 }
 
 void jailhouse_putc(char c)

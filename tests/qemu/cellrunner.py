@@ -189,6 +189,17 @@ def host_tsc_khz():
     return int(round(float(mhz.group(1)) * 1000))
 
 
+def tool_rom(tool, path, cpus=None):
+    """Write the reset ROM with the C description of it, `cellboot mkrom`
+    (the ROM `cellboot qemu` uses; byte-identical to mkresetrom's). Cell()
+    uses it when CELLBOOT_ROM_TOOL names the cellboot binary."""
+    cmd = [tool, "mkrom", "-o", path]
+    if cpus is not None:
+        cmd += ["--cpus", str(cpus)]
+    subprocess.run(cmd, check=True)
+    return path
+
+
 def _qemu_opt_escape(value):
     """Escape a value for QEMU's key=value,... option syntax."""
     return str(value).replace(",", ",,")
@@ -452,7 +463,11 @@ class Cell:
         rom = self.rom
         if rom is None:
             rom = os.path.join(self.tmpdir, "resetrom.bin")
-            mkresetrom.write_rom(rom, cpus=self.cpus if self.mp_table else None)
+            cpus = self.cpus if self.mp_table else None
+            if os.environ.get("CELLBOOT_ROM_TOOL"):
+                tool_rom(os.environ["CELLBOOT_ROM_TOOL"], rom, cpus)
+            else:
+                mkresetrom.write_rom(rom, cpus=cpus)
         elif not os.path.isfile(rom):
             raise CellRunnerError("reset ROM not found: %s" % rom)
         return files, os.path.abspath(rom)

@@ -11,6 +11,7 @@ import os
 import re
 import struct
 import subprocess
+import time
 import zlib
 
 import cellrunner
@@ -226,7 +227,13 @@ def parse_report(serial):
 # One boot
 # --------------------------------------------------------------------------
 class Boot:
-    """A cell description, where the root loads each file, and the run."""
+    """A cell description, where the root loads each file, and the run.
+
+    Every input is an attribute a test may change before run(): kernel_bytes,
+    initrd_bytes, cell_bytes, comm (fields of the comm page), comm_bytes (a
+    whole page instead), params (bytes, None: built from the other fields),
+    qemu_cpus (CPUs QEMU really has; default: the cell's).
+    """
 
     def __init__(self, name, cell_desc, machine, kernel_addr=None,
                  initrd_addr=None, config_addr=0x80000,
@@ -239,59 +246,76 @@ class Boot:
         os.makedirs(self.workdir, exist_ok=True)
         self.cell_path = os.path.join(self.workdir, "cell.cell")
         subprocess.run([TOOL, "mkcell", os.path.join(ROOT, cell_desc), "-o",
-                        self.cell_path], check=True)
+                        self.cell_path], check=True, stdout=subprocess.DEVNULL)
         self.cell_bytes = open(self.cell_path, "rb").read()
         self.cell = parse_cell(self.cell_bytes)
         self.kernel_bytes = open(KERNEL, "rb").read()
         self.kh = parse_bzimage(self.kernel_bytes)
-        self.initrd_bytes = open(INITRAMFS, "rb").read()
+        self.initrd_bytes = open(INITRAMFS, "rb").read() if initrd_addr is not None \
+            else None
         self.kernel_addr = kernel_addr if kernel_addr is not None else \
             self.kh["pref_address"] - self.kh["setup_size"]
         self.initrd_addr = initrd_addr
         self.config_addr = config_addr
         self.cmdline = cmdline
+        self.extra_params = extra_params
         self.comm = {"num_cpus": self.cell["cpus"], "tsc_khz": tsc_khz,
                      "apic_khz": apic_khz, "pm_timer_address": pm_timer,
                      "pci_mmconfig_base": mmconfig}
-        params = "kernel=0x%x,0x%x" % (self.kernel_addr, len(self.kernel_bytes))
-        if initrd_addr is not None:
-            params += " initrd=0x%x,0x%x" % (initrd_addr, len(self.initrd_bytes))
-        params += " config=0x%x,0x%x" % (config_addr, len(self.cell_bytes))
-        if extra_params:
-            params += " " + extra_params
-        params += " -- " + cmdline
-        self.params = params.encode() + b"\0"
+        self.comm_bytes = None
+        self.params = None
+        self.qemu_cpus = self.cell["cpus"]
         self.mem_mib = mem_mib
         self.layout = layout()
 
-    def images(self):
+    def params_string(self):
+        p = "kernel=0x%x,0x%x" % (self.kernel_addr, len(self.kernel_bytes))
+        if self.initrd_bytes is not None:
+            p += " initrd=0x%x,0x%x" % (self.initrd_addr, len(self.initrd_bytes))
+        p += " config=0x%x,0x%x" % (self.config_addr, len(self.cell_bytes))
+        if self.extra_params:
+            p += " " + self.extra_params
+        return p + " -- " + self.cmdline
+
+    def comm_addr(self):
         comm = [m for m in self.cell["mem"] if m["flags"] & MEM_COMM]
-        comm_addr = comm[0]["virt"] if comm else 0x100000
+        return comm[0]["virt"] if comm else 0x100000
+
+    def images(self):
+        params = self.params if self.params is not None else \
+            self.params_string().encode() + b"\0"
         imgs = [(open(LOADER, "rb").read(), 0),
-                (self.params, self.layout["CB_PARAMS_ADDR"]),
+                (params, self.layout["CB_PARAMS_ADDR"]),
                 (self.cell_bytes, self.config_addr),
                 (self.kernel_bytes, self.kernel_addr)]
-        if self.initrd_addr is not None:
+        if self.initrd_bytes is not None:
             imgs.append((self.initrd_bytes, self.initrd_addr))
-        imgs.append((cellrunner.comm_region_bytes(**self.comm), comm_addr))
+        comm = self.comm_bytes if self.comm_bytes is not None else \
+            cellrunner.comm_region_bytes(**self.comm)
+        imgs.append((comm, self.comm_addr()))
         return jailhouse_load(imgs)
 
-    def run(self, timeout=BOOT_TIMEOUT, done=r"CBREPORT end", on_serial=None):
+    def run(self, timeout=BOOT_TIMEOUT, done=r"CBREPORT end", on_serial=None,
+            bad=cellrunner.DEFAULT_BAD):
+        """Boots; afterwards res.cell_state, res.halted and res.alive tell
+        what a failed loader left behind (read while QEMU still runs)."""
         log = os.path.join(self.workdir, "serial.log")
-        cell = cellrunner.Cell(self.machine, cpus=self.cell["cpus"], on_serial=on_serial,
+        cell = cellrunner.Cell(self.machine, cpus=self.qemu_cpus, on_serial=on_serial,
                                mem_mib=self.mem_mib, images=self.images(),
                                serial_log=log, accel=ACCEL,
                                machine_opts=MACHINE_OPTS.get(self.machine))
         try:
-            res = cell.run(timeout=timeout, done=done)
-            res.cell_state = None
-            comm = [m for m in self.cell["mem"] if m["flags"] & MEM_COMM]
-            # after a failure QEMU keeps running with the CPU parked: read
-            # the cell state the loader left in the comm region
-            if res.outcome in (cellrunner.BAD, cellrunner.TIMEOUT) and comm:
-                raw = cell.read_phys(comm[0]["virt"] + 8, 4)
-                res.cell_state = struct.unpack("<I", raw)[0]
-                res.halted = cell.cpu_halted(0)
+            res = cell.run(timeout=timeout, done=done, bad=bad)
+            res.cell_state = res.halted = res.alive = None
+            if res.outcome in (cellrunner.BAD, cellrunner.TIMEOUT) or \
+                    (res.outcome == cellrunner.DONE and "error" in done):
+                time.sleep(0.5)   # a reset or fault after the error would show now
+                res.alive = cell.proc.poll() is None
+                if res.alive:
+                    raw = cell.read_phys(self.comm_addr() + 8, 4)
+                    res.cell_state = struct.unpack("<I", raw)[0]
+                    res.halted = cell.cpu_halted(0)
+                res.serial = cell.serial
         finally:
             cell.stop()
         res.loader = loader_lines(res.serial)

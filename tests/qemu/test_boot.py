@@ -127,10 +127,10 @@ def test_loader_log(booted):
     assert kh["version_str"] in kline[0]
     expect = SCENARIOS[scenario][3]
     pref = kh["pref_address"]
-    if expect == "in-place":
-        assert "runs in place at 0x%x" % pref in kline[0]
-    else:
-        assert "moved to 0x%x" % pref in kline[0]
+    window = "window 0x%x-0x%x" % (pref, pref + kh["init_size"] - 1)
+    assert ", file 0x%x, %s (%s)" % (
+        boot.kernel_addr, window,
+        "in place" if expect == "in-place" else "moved") in kline[0]
     hand = [l for l in log if l.startswith("cellboot: handoff to ")]
     assert len(hand) == 1
     assert hand[0].startswith("cellboot: handoff to 0x%x " % (pref + 0x200))

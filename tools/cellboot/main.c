@@ -14,8 +14,18 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+	{ "plan", cmd_plan,
+	  "check a cell, kernel and initrd; print the jailhouse commands" },
+	{ "boot", cmd_boot,
+	  "the same checks, then run the jailhouse commands" },
+	{ "qemu", cmd_qemu,
+	  "boot the same images at the same addresses under QEMU" },
+	{ "inspect", cmd_inspect,
+	  "describe a bzImage or a cell config, with warnings" },
 	{ "mkcell", cmd_mkcell,
 	  "write a Jailhouse cell config (.cell) from a text description" },
+	{ "mkrom", cmd_mkrom,
+	  "write the reset ROM (QEMU -bios) of the QEMU cell runner" },
 };
 
 static void usage(FILE *f)

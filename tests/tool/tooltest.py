@@ -1,0 +1,172 @@
+"""Helpers for the cellboot host-tool tests.
+
+Expected values are computed here from the inputs (kernel header, cell
+config bytes, lib/layout.h), never copied from a run of the tool. The
+decoders come from the QEMU test harness (tests/qemu/harness.py), which
+describes the formats independently of the C code.
+"""
+
+import os
+import shutil
+import struct
+import subprocess
+
+import pytest
+
+import harness
+
+ROOT = harness.ROOT
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+TOOL = os.path.join(BUILD, "cellboot")
+RELEASE_TOOL = os.path.join(BUILD, "release", "cellboot")
+LOADER = os.path.join(BUILD, "cellboot.bin")
+KERNEL = os.environ.get("CELLBOOT_KERNEL",
+                        os.path.join(BUILD, "cache", "kernels", "debian-vmlinuz"))
+INITRD = os.path.join(BUILD, "initramfs", "test.cpio")
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+
+LAYOUT = harness.layout()
+PAGE = 0x1000
+
+need_kernel = pytest.mark.skipif(not os.path.isfile(KERNEL),
+                                 reason="no Debian kernel (make kernel)")
+need_initrd = pytest.mark.skipif(not os.path.isfile(INITRD),
+                                 reason="no test initramfs (make %s)" % INITRD)
+need_qemu = pytest.mark.skipif(shutil.which(QEMU) is None, reason="no QEMU")
+
+
+def run(*args, check_rc=None, **kw):
+    """Run the tool; returns CompletedProcess with text output."""
+    p = subprocess.run([TOOL] + [str(a) for a in args], capture_output=True,
+                       text=True, **kw)
+    if check_rc is not None:
+        assert p.returncode == check_rc, "rc %d, stderr:\n%s\nstdout:\n%s" % (
+            p.returncode, p.stderr, p.stdout)
+    return p
+
+
+def usage_lines(cmd, msg):
+    return "cellboot: error: %s: %s\nTry 'cellboot %s --help'.\n" % (cmd, msg, cmd)
+
+
+def align_up(v, a):
+    return (v + a - 1) & ~(a - 1)
+
+
+def align_down(v, a):
+    return v & ~(a - 1)
+
+
+def mkcell(tmp_path, text, name="cell"):
+    """Write a cell description and its binary config; return the path."""
+    desc = tmp_path / (name + ".cell.txt")
+    desc.write_text(text)
+    out = tmp_path / (name + ".cell")
+    run("mkcell", desc, "-o", out, check_rc=0)
+    return str(out)
+
+
+def classic_cell(tmp_path):
+    out = tmp_path / "classic.cell"
+    run("mkcell", os.path.join(ROOT, "configs", "classic.cell.txt"), "-o", out,
+        check_rc=0)
+    return str(out)
+
+
+def fake_loader(tmp_path, size=0x2000):
+    p = tmp_path / "fake-cellboot.bin"
+    p.write_bytes(bytes([0xf4]) * size)         # hlt
+    return str(p)
+
+
+def kernel_header(path=KERNEL):
+    with open(path, "rb") as f:
+        data = f.read(0x10000)
+    h = harness.parse_bzimage(data)
+    h["file_size"] = os.path.getsize(path)
+    h["initrd_addr_max"], = struct.unpack_from("<I", data, 0x22c)
+    h["payload_offset"], h["payload_length"] = struct.unpack_from("<II", data, 0x248)
+    h["loadflags"] = data[0x211]
+    return h
+
+
+def make_bzimage(path, version=0x020f, setup_sects=4, relocatable=1,
+                 kernel_alignment=0x200000, pref_address=0x1000000,
+                 init_size=0x800000, xloadflags=0x3, cmdline_size=2047,
+                 code_size=0x10000, version_str=b"6.99.0-test (tests@cellboot) #1",
+                 payload=b"\x1f\x8b\x08\x00", code=b"\xeb\xfe"):
+    """A minimal bzImage: setup sectors with a 2.15-style header, then the
+    protected-mode part (`code` at offset 0 and at the 64-bit entry 0x200,
+    the payload at 0x300)."""
+    setup = bytearray((setup_sects + 1) * 512)
+    struct.pack_into("<B", setup, 0x1f1, setup_sects)
+    struct.pack_into("<I", setup, 0x1f4, code_size // 16)
+    struct.pack_into("<H", setup, 0x1fe, 0xaa55)
+    setup[0x200:0x202] = b"\xeb\x6a"                 # header ends at 0x26c
+    setup[0x202:0x206] = b"HdrS"
+    struct.pack_into("<H", setup, 0x206, version)
+    struct.pack_into("<H", setup, 0x20e, 0x400 - 0x200)
+    setup[0x400:0x400 + len(version_str) + 1] = version_str + b"\0"
+    setup[0x211] = 0x01
+    struct.pack_into("<I", setup, 0x22c, 0x7fffffff)
+    struct.pack_into("<IBB", setup, 0x230, kernel_alignment, relocatable, 21)
+    struct.pack_into("<H", setup, 0x236, xloadflags)
+    struct.pack_into("<I", setup, 0x238, cmdline_size)
+    struct.pack_into("<II", setup, 0x248, 0x300, len(payload))
+    struct.pack_into("<Q", setup, 0x258, pref_address)
+    struct.pack_into("<I", setup, 0x260, init_size)
+    body = bytearray(code_size)
+    body[0:len(code)] = code
+    body[0x200:0x200 + len(code)] = code
+    body[0x300:0x300 + len(payload)] = payload
+    with open(path, "wb") as f:
+        f.write(bytes(setup) + bytes(body))
+    return str(path)
+
+
+def expected_plan(cell_path, kernel_path, initrd_path=None, cmdline="",
+                  loader="LOADER", name=None, extra=(), jailhouse="jailhouse"):
+    """The commands for a cell whose RAM fits the kernel at pref_address,
+    derived from the kernel header and lib/layout.h."""
+    k = kernel_header(kernel_path)
+    cell = harness.parse_cell(open(cell_path, "rb").read())
+    cell_size = os.path.getsize(cell_path)
+    kaddr = k["pref_address"] - k["setup_size"]
+    cfg_addr = align_up(LAYOUT["CB_LOW_END"], PAGE)
+    params = "kernel=0x%x,0x%x" % (kaddr, k["file_size"])
+    iaddr = None
+    if initrd_path:
+        iaddr = align_up(k["pref_address"] + k["init_size"], PAGE)
+        params += " initrd=0x%x,0x%x" % (iaddr, os.path.getsize(initrd_path))
+    params += " config=0x%x,0x%x" % (cfg_addr, cell_size)
+    for e in extra:
+        params += " " + e
+    if cmdline:
+        params += " -- " + cmdline
+    name = name or cell["name"]
+    load = [jailhouse, "cell", "load", name, loader, "-a", "0x0", "-s", params,
+            "-a", "0x%x" % LAYOUT["CB_PARAMS_ADDR"], cell_path, "-a",
+            "0x%x" % cfg_addr, kernel_path, "-a", "0x%x" % kaddr]
+    if initrd_path:
+        load += [initrd_path, "-a", "0x%x" % iaddr]
+    return {
+        "commands": [[jailhouse, "cell", "create", cell_path], load,
+                     [jailhouse, "cell", "start", name]],
+        "params": params, "kernel_addr": kaddr, "initrd_addr": iaddr,
+        "config_addr": cfg_addr, "header": k,
+    }
+
+
+SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+           "_@%+=:,./-")
+
+
+def shell_word(w):
+    """POSIX shell quoting: plain if safe, else single quotes ('\\'' for ')."""
+    if w and all(c in SAFE for c in w):
+        return w
+    return "'" + w.replace("'", "'\\''") + "'"
+
+
+def shell_line(argv):
+    return " ".join(shell_word(a) for a in argv)

@@ -1,0 +1,888 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Placement for the root side. The loader's planner (lib/plan.c) decides
+ * what happens in the cell; this file only picks the addresses the root
+ * loads the files at, so that the planner's answer is "nothing moves":
+ *
+ *   kernel  pref_address - setup size, so that the protected-mode part sits
+ *           at pref_address, when its init_size window fits there; else the
+ *           lowest kernel_alignment slot in loadable RAM where it fits;
+ *   initrd  page-aligned right above the kernel window, else the highest
+ *           free loadable RAM below the kernel's initrd limit;
+ *   config  the first page above cellboot's own low area (CB_LOW_END),
+ *           below 0x9f000.
+ *
+ * Every candidate is judged by plan_place() with the reserved ranges the
+ * loader uses (loader/boot.c), and every image must lie in one memory
+ * region with WRITE and LOADABLE, which is what the jailhouse driver
+ * accepts for `jailhouse cell load` (boot-contract.md 5.8).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/cellboot/bootplan.h"
+#include "tools/cellboot/cmds.h"
+#include "lib/bootparams.h"
+#include "lib/cellsim.h"
+#include "lib/jhsetup.h"
+#include "lib/params.h"
+#include "lib/string.h"
+#include "loader/state.h"
+
+/* the tool sees as many RAM ranges as the loader keeps */
+_Static_assert(BP_MAX_RAM == LOADER_MAX_RAM_RANGES,
+	       "BP_MAX_RAM must follow LOADER_MAX_RAM_RANGES (loader/state.h)");
+
+#define LOAD_FLAGS (JAILHOUSE_MEM_WRITE | JAILHOUSE_MEM_LOADABLE)
+
+/* ------------------------------------------------------------------------ */
+/* arguments                                                                */
+/* ------------------------------------------------------------------------ */
+
+enum opt_id {
+	O_HELP, O_INITRD, O_CMDLINE, O_LOADER, O_NAME, O_PARAM, O_FORMAT,
+	O_JAILHOUSE, O_DRY_RUN, O_MACHINE, O_TIMEOUT, O_WORKDIR, O_QEMU,
+	O_ACCEL, O_TSC_KHZ, O_APIC_KHZ, O_PM_TIMER,
+};
+
+#define ALL (BP_CMD_PLAN | BP_CMD_BOOT | BP_CMD_QEMU)
+
+static const struct opt {
+	const char *name;
+	char short_name;
+	bool has_arg;
+	unsigned int cmds;
+	enum opt_id id;
+} opts[] = {
+	{ "help", 'h', false, ALL, O_HELP },
+	{ "initrd", 'i', true, ALL, O_INITRD },
+	{ "cmdline", 'c', true, ALL, O_CMDLINE },
+	{ "loader", 0, true, ALL, O_LOADER },
+	{ "name", 0, true, ALL, O_NAME },
+	{ "param", 0, true, ALL, O_PARAM },
+	{ "format", 0, true, BP_CMD_PLAN | BP_CMD_BOOT, O_FORMAT },
+	{ "jailhouse", 0, true, BP_CMD_PLAN | BP_CMD_BOOT, O_JAILHOUSE },
+	{ "dry-run", 0, false, BP_CMD_BOOT | BP_CMD_QEMU, O_DRY_RUN },
+	{ "machine", 0, true, BP_CMD_QEMU, O_MACHINE },
+	{ "timeout", 0, true, BP_CMD_QEMU, O_TIMEOUT },
+	{ "workdir", 0, true, BP_CMD_QEMU, O_WORKDIR },
+	{ "qemu", 0, true, BP_CMD_QEMU, O_QEMU },
+	{ "accel", 0, true, BP_CMD_QEMU, O_ACCEL },
+	{ "tsc-khz", 0, true, BP_CMD_QEMU, O_TSC_KHZ },
+	{ "apic-khz", 0, true, BP_CMD_QEMU, O_APIC_KHZ },
+	{ "pm-timer", 0, true, BP_CMD_QEMU, O_PM_TIMER },
+};
+
+static const struct opt *find_opt(const char *arg, const char **inline_val)
+{
+	*inline_val = NULL;
+	if (arg[0] == '-' && arg[1] == '-') {
+		const char *eq = strchr(arg + 2, '=');
+		size_t n = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+
+		for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+			if (strlen(opts[i].name) == n &&
+			    !strncmp(opts[i].name, arg + 2, n)) {
+				if (eq)
+					*inline_val = eq + 1;
+				return &opts[i];
+			}
+		return NULL;
+	}
+	if (arg[0] == '-' && arg[1] && !arg[2])
+		for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+			if (opts[i].short_name == arg[1])
+				return &opts[i];
+	return NULL;
+}
+
+static bool has_space(const char *s)
+{
+	for (; *s; s++)
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			return true;
+	return false;
+}
+
+static int set_once(const char *cmd, const char **slot, const char *val,
+		    const char *opt)
+{
+	if (*slot)
+		return usage_error(cmd, "%s given twice", opt);
+	*slot = val;
+	return 0;
+}
+
+static int set_number(const char *cmd, const char *opt, const char *val,
+		      u64 min, u64 max, u64 *out)
+{
+	u64 v;
+
+	if (!parse_u64(val, &v) || v < min || v > max)
+		return usage_error(cmd, "%s: '%s' is not a number from %llu to "
+				   "%llu", opt, val, (unsigned long long)min,
+				   (unsigned long long)max);
+	*out = v;
+	return 0;
+}
+
+static int apply(const char *cmd, const struct opt *o, const char *val,
+		 const char *spelled, struct bp_args *a)
+{
+	switch (o->id) {
+	case O_HELP:
+		a->help = true;
+		return 0;
+	case O_DRY_RUN:
+		a->dry_run = true;
+		return 0;
+	case O_INITRD:
+		return set_once(cmd, &a->initrd, val, spelled);
+	case O_CMDLINE:
+		return set_once(cmd, &a->cmdline, val, spelled);
+	case O_LOADER:
+		return set_once(cmd, &a->loader, val, spelled);
+	case O_JAILHOUSE:
+		return set_once(cmd, &a->jailhouse, val, spelled);
+	case O_WORKDIR:
+		return set_once(cmd, &a->workdir, val, spelled);
+	case O_QEMU:
+		return set_once(cmd, &a->qemu, val, spelled);
+	case O_NAME:
+		if (!*val || strlen(val) > JAILHOUSE_CELL_NAME_MAXLEN ||
+		    has_space(val))
+			return usage_error(cmd, "--name: '%s' is not 1 to %d "
+					   "characters without spaces", val,
+					   JAILHOUSE_CELL_NAME_MAXLEN);
+		return set_once(cmd, &a->name, val, spelled);
+	case O_PARAM:
+		if (!strchr(val, '=') || *val == '=' || has_space(val) ||
+		    !strncmp(val, "--", 2))
+			return usage_error(cmd, "--param: '%s' is not KEY=VALUE "
+					   "without spaces (the kernel command "
+					   "line goes in -c)", val);
+		if (a->num_params == BP_MAX_PARAMS)
+			return usage_error(cmd, "more than %d --param options",
+					   BP_MAX_PARAMS);
+		a->params[a->num_params++] = val;
+		return 0;
+	case O_FORMAT:
+		if (!strcmp(val, "shell"))
+			a->format = BP_FORMAT_SHELL;
+		else if (!strcmp(val, "json"))
+			a->format = BP_FORMAT_JSON;
+		else
+			return usage_error(cmd, "--format: '%s' is not shell or "
+					   "json", val);
+		return 0;
+	case O_MACHINE:
+		if (strcmp(val, "microvm") && strcmp(val, "q35"))
+			return usage_error(cmd, "--machine: '%s' is not microvm "
+					   "or q35", val);
+		a->machine = val;
+		return 0;
+	case O_ACCEL:
+		if (strcmp(val, "tcg") && strcmp(val, "kvm"))
+			return usage_error(cmd, "--accel: '%s' is not tcg or kvm",
+					   val);
+		a->accel = val;
+		return 0;
+	case O_TIMEOUT:
+		return set_number(cmd, "--timeout", val, 1, 86400, &a->timeout_s);
+	case O_TSC_KHZ:
+		return set_number(cmd, "--tsc-khz", val, 1, 0xffffffffu,
+				  &a->tsc_khz);
+	case O_APIC_KHZ:
+		a->has_apic_khz = true;
+		return set_number(cmd, "--apic-khz", val, 0, 0xffffffffu,
+				  &a->apic_khz);
+	case O_PM_TIMER:
+		a->has_pm_timer = true;
+		return set_number(cmd, "--pm-timer", val, 0, 0xffff,
+				  &a->pm_timer);
+	}
+	return 0;
+}
+
+int bp_parse_args(const char *cmd, unsigned int cmd_mask,
+		  bool positional_optional, int argc, char **argv,
+		  struct bp_args *a)
+{
+	const char *pos[2] = { NULL, NULL };
+	unsigned int npos = 0;
+	bool only_positional = false;
+
+	memset(a, 0, sizeof(*a));
+	a->cmd = cmd;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *val;
+		const struct opt *o;
+		int rc;
+
+		if (!only_positional && !strcmp(arg, "--")) {
+			only_positional = true;
+			continue;
+		}
+		if (only_positional || arg[0] != '-' || !arg[1]) {
+			if (npos == 2)
+				return usage_error(cmd, "unexpected argument '%s' "
+						   "(CELL and KERNEL given already)",
+						   arg);
+			pos[npos++] = arg;
+			continue;
+		}
+		o = find_opt(arg, &val);
+		if (!o || !(o->cmds & cmd_mask))
+			return usage_error(cmd, "unknown option '%s'", arg);
+		if (!o->has_arg && val)
+			return usage_error(cmd, "--%s takes no value", o->name);
+		if (o->has_arg && !val) {
+			if (i + 1 == argc)
+				return usage_error(cmd, "%s needs a value", arg);
+			val = argv[++i];
+		}
+		rc = apply(cmd, o, val, arg, a);
+		if (rc)
+			return rc;
+	}
+	if (a->help)
+		return 0;
+	if (npos == 1)
+		return usage_error(cmd, "missing KERNEL after CELL '%s'", pos[0]);
+	if (npos == 0 && !positional_optional)
+		return usage_error(cmd, "missing CELL and KERNEL");
+	a->cell = pos[0];
+	a->kernel = pos[1];
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* checks and placement                                                     */
+/* ------------------------------------------------------------------------ */
+
+static int not_loadable(struct cb_err *err, const char *what, u64 s, u64 len)
+{
+	return cb_fail(err, what, "0x%llx-0x%llx is not inside one cell memory "
+		       "region with the write and loadable flags (jailhouse cell "
+		       "load would fail with EINVAL)", (unsigned long long)s,
+		       (unsigned long long)(s + len - 1));
+}
+
+/* [s, s+len) inside one RAM region that jailhouse cell load may write. */
+static bool loadable(const struct boot_plan *p, u64 s, u64 len)
+{
+	return len && s + len > s &&
+	       ranges_contain(p->loadable, p->num_loadable, s, s + len);
+}
+
+/* The loader's planner for the kernel at kaddr and the initrd (if any). */
+static int run_planner(struct boot_plan *p, u64 kaddr, bool with_initrd,
+		       u64 iaddr, struct cb_err *err)
+{
+	struct plan_input in = {
+		.ram = p->ram, .num_ram = p->num_ram,
+		.reserved = p->reserved, .num_reserved = 3,
+		.k = &p->k, .has_initrd = with_initrd,
+		.initrd_addr = iaddr, .initrd_size = p->initrd.size,
+	};
+
+	if (bzimage_parse(p->kernel_file.data, p->kernel_file.size, kaddr,
+			  &p->k, err))
+		return -1;
+	return plan_place(&in, &p->pl, err);
+}
+
+/* 0 if the kernel file at addr runs where it is; else -1 with err. */
+static int try_kernel(struct boot_plan *p, u64 addr, struct cb_err *err)
+{
+	u64 size = p->kernel_file.size;
+	const struct range *hit;
+
+	if (addr + size < addr)
+		return cb_fail(err, "kernel", "0x%llx+0x%llx wraps past 2^64",
+			       (unsigned long long)addr, (unsigned long long)size);
+	if (run_planner(p, addr, false, 0, err))
+		return -1;
+	if (p->pl.kernel_moved)
+		return cb_fail(err, "kernel", "at 0x%llx the loader would move it "
+			       "to 0x%llx (the init_size window 0x%llx-0x%llx "
+			       "does not fit where it is)",
+			       (unsigned long long)addr,
+			       (unsigned long long)p->pl.kernel_pm,
+			       (unsigned long long)p->k.pm_addr,
+			       (unsigned long long)(p->k.pm_addr +
+						    p->k.init_size - 1));
+	if (!loadable(p, addr, size))
+		return not_loadable(err, "kernel", addr, size);
+	/* the file's tail past syssize is loaded too */
+	hit = ranges_first_overlap(p->reserved, 3, addr, addr + size);
+	if (hit)
+		return cb_fail(err, "kernel", "0x%llx-0x%llx overlaps %s",
+			       (unsigned long long)addr,
+			       (unsigned long long)(addr + size - 1), hit->name);
+	return 0;
+}
+
+static int place_kernel(struct boot_plan *p, struct cb_err *err)
+{
+	struct cb_err first;
+	struct bzimage k0;
+	u64 pref_file = 0;
+	bool tried_pref = false;
+
+	if (bzimage_parse(p->kernel_file.data, p->kernel_file.size, 0, &k0,
+			  err))
+		return -1;
+	/* 1. the protected-mode part at pref_address */
+	if (k0.pref_address >= k0.setup_size) {
+		pref_file = k0.pref_address - k0.setup_size;
+		tried_pref = true;
+		if (!try_kernel(p, pref_file, &first)) {
+			p->kernel.addr = pref_file;
+			return 0;
+		}
+	}
+	/* 2. the lowest aligned slot in loadable RAM */
+	for (u32 i = 0; k0.relocatable && i < p->num_loadable; i++) {
+		const struct range *r = &p->loadable[i];
+		u64 t = align_up(r->start + k0.setup_size, k0.kernel_alignment);
+
+		for (; t > r->start && t - k0.setup_size + p->kernel_file.size <=
+		       r->end; t += k0.kernel_alignment) {
+			struct cb_err e;
+
+			if (tried_pref && t - k0.setup_size == pref_file)
+				continue;
+			if (!try_kernel(p, t - k0.setup_size, &e)) {
+				p->kernel.addr = t - k0.setup_size;
+				return 0;
+			}
+			if (!tried_pref) {
+				first = e;
+				tried_pref = true;
+			}
+		}
+	}
+	if (tried_pref) {
+		*err = first;
+		return -1;
+	}
+	return cb_fail(err, "kernel", "no address in the cell's loadable RAM "
+		       "holds the 0x%llx-byte file with its protected-mode part "
+		       "0x%x-aligned", (unsigned long long)p->kernel_file.size,
+		       k0.kernel_alignment);
+}
+
+/* 0 if the initrd at addr stays where it is and the kernel too. */
+static int try_initrd(struct boot_plan *p, u64 addr, struct cb_err *err)
+{
+	u64 size = p->initrd.size, kend = p->kernel.addr + p->kernel_file.size;
+
+	if (addr + size < addr)
+		return cb_fail(err, "initrd", "0x%llx+0x%llx wraps past 2^64",
+			       (unsigned long long)addr, (unsigned long long)size);
+	if (run_planner(p, p->kernel.addr, true, addr, err))
+		return -1;
+	if (p->pl.kernel_moved || p->pl.initrd_moved)
+		return cb_fail(err, "initrd", "at 0x%llx-0x%llx the loader would "
+			       "move the %s", (unsigned long long)addr,
+			       (unsigned long long)(addr + size - 1),
+			       p->pl.initrd_moved ? "initrd" : "kernel");
+	if (!loadable(p, addr, size))
+		return not_loadable(err, "initrd", addr, size);
+	if (range_overlaps(addr, addr + size, p->kernel.addr, kend))
+		return cb_fail(err, "initrd", "0x%llx-0x%llx overlaps the kernel "
+			       "file 0x%llx-0x%llx", (unsigned long long)addr,
+			       (unsigned long long)(addr + size - 1),
+			       (unsigned long long)p->kernel.addr,
+			       (unsigned long long)(kend - 1));
+	return 0;
+}
+
+static int place_initrd(struct boot_plan *p, struct cb_err *err)
+{
+	u64 size = p->initrd.size, limit = plan_initrd_limit(&p->k);
+	u64 win_s = p->pl.window_start, win_e = p->pl.window_end;
+	u64 above = align_up(win_e, BP_PAGE);
+	struct range avoid[6];
+	struct cb_err e;
+
+	/* err keeps what the loader says about the first choice */
+	if (!try_initrd(p, above, err)) {
+		p->initrd.addr = above;
+		return 0;
+	}
+	/* the highest free page-aligned spot below the limit */
+	memcpy(avoid, p->reserved, sizeof(p->reserved));
+	avoid[3] = (struct range){ p->kernel.addr,
+				   p->kernel.addr + p->kernel_file.size, NULL };
+	avoid[4] = (struct range){ win_s, win_e, NULL };
+	avoid[5] = (struct range){ p->config.addr,
+				   p->config.addr + p->config.size, NULL };
+	for (u32 i = p->num_loadable; i-- > 0;) {
+		u64 lo = p->loadable[i].start;
+		u64 hi = p->loadable[i].end < limit ? p->loadable[i].end : limit;
+
+		while (hi > lo && hi - lo >= size) {
+			u64 d = align_down(hi - size, BP_PAGE);
+			const struct range *b = NULL;
+
+			if (d < lo)
+				break;
+			for (u32 j = 0; j < ARRAY_SIZE(avoid); j++)
+				if (range_overlaps(d, d + size, avoid[j].start,
+						   avoid[j].end) &&
+				    (!b || avoid[j].start > b->start))
+					b = &avoid[j];
+			if (b) {
+				hi = b->start;
+				continue;
+			}
+			if (!try_initrd(p, d, &e)) {
+				p->initrd.addr = d;
+				return 0;
+			}
+			hi = d;
+		}
+	}
+	return -1;
+}
+
+static int check_loader(struct boot_plan *p, struct cb_err *err)
+{
+	u64 size = p->loader_file.size;
+
+	if (size == 0 || size > CB_IMAGE_MAX)
+		return cb_fail(err, "loader", "%s is 0x%llx bytes, cellboot.bin "
+			       "is 1 to 0x%x bytes (is it the loader this tool "
+			       "was built with?)", p->loader_file.path,
+			       (unsigned long long)size, CB_IMAGE_MAX);
+	if (!cellcfg_mem_granted(&p->cfg, 0, size, LOAD_FLAGS))
+		return not_loadable(err, "loader", 0, size);
+	return 0;
+}
+
+static int check_cell(struct boot_plan *p, struct cb_err *err)
+{
+	const struct jailhouse_memory *comm;
+
+	if (cellcfg_parse(p->cell_file.data, p->cell_file.size, &p->cfg, err))
+		return -1;
+	if (p->cfg.desc->cpu_reset_address)
+		return cb_fail(err, "cell config", "cpu_reset_address 0x%llx, "
+			       "cellboot needs 0 (its entry is at 0)",
+			       (unsigned long long)p->cfg.desc->cpu_reset_address);
+	if (!cellcfg_num_cpus(&p->cfg))
+		return cb_fail(err, "cell config", "the cpu set is empty");
+	comm = cellcfg_comm_region(&p->cfg);
+	if (!comm)
+		return cb_fail(err, "cell config", "no comm region (a memory "
+			       "region with the comm flag, normally at 0x100000): "
+			       "cellboot reads num_cpus and the timer rates there");
+	p->comm_addr = comm->virt_start;
+	return 0;
+}
+
+/* The loader's discover.c: memory map, low area, config copy. */
+static int check_memory(struct boot_plan *p, struct cb_err *err)
+{
+	u64 cfg_end;
+
+	p->e820.e = p->e820_buf;
+	p->e820.max = CB_E820_MAX_ENTRIES;
+	p->e820.count = 0;
+	if (e820_from_cell(&p->e820, &p->cfg, err))
+		return -1;
+	p->num_ram = e820_ram_ranges(&p->e820, p->ram, BP_MAX_RAM);
+	/* the loader's wording (loader/discover.c) */
+	if (!ranges_contain(p->ram, p->num_ram, 0, CB_LOW_END))
+		return cb_fail(err, "memory", "0x0-0x%x is not inside cell RAM",
+			       CB_LOW_END - 1);
+
+	p->loadable = calloc(p->cfg.num_mem ? p->cfg.num_mem : 1,
+			     sizeof(*p->loadable));
+	if (!p->loadable)
+		return cb_fail(err, "memory", "out of memory");
+	for (u32 i = 0; i < p->cfg.num_mem; i++) {
+		const struct jailhouse_memory *m = &p->cfg.mem[i];
+		u32 j;
+
+		if (!cellcfg_mem_is_ram(m) || (m->flags & LOAD_FLAGS) != LOAD_FLAGS)
+			continue;
+		for (j = p->num_loadable; j > 0 &&
+		     p->loadable[j - 1].start > m->virt_start; j--)
+			p->loadable[j] = p->loadable[j - 1];
+		p->loadable[j] = (struct range){ m->virt_start,
+						 m->virt_start + m->size,
+						 "loadable RAM" };
+		p->num_loadable++;
+	}
+
+	p->config.addr = align_up(CB_LOW_END, BP_PAGE);
+	p->config.size = p->cell_file.size;
+	cfg_end = p->config.addr + p->cfg.total_size;
+	if (!ranges_contain(p->ram, p->num_ram, p->config.addr, cfg_end))
+		return cb_fail(err, "config", "0x%llx-0x%llx is not inside cell RAM",
+			       (unsigned long long)p->config.addr,
+			       (unsigned long long)(cfg_end - 1));
+	if (p->config.addr + p->config.size > BP_LOW_RAM_LIMIT)
+		return cb_fail(err, "config", "the 0x%llx-byte cell config does "
+			       "not fit 0x%llx-0x%x, where the root puts it",
+			       (unsigned long long)p->config.size,
+			       (unsigned long long)p->config.addr,
+			       BP_LOW_RAM_LIMIT - 1);
+	if (!loadable(p, p->config.addr, p->config.size))
+		return not_loadable(err, "config", p->config.addr, p->config.size);
+
+	p->reserved[0] = (struct range){ 0, CB_LOW_END, "cellboot" };
+	p->reserved[1] = (struct range){ p->comm_addr,
+					 p->comm_addr + COMM_REGION_PAGE_SIZE,
+					 "the comm region" };
+	p->reserved[2] = (struct range){ p->config.addr, cfg_end,
+					 "the cell config" };
+	return 0;
+}
+
+static int build_params(struct boot_plan *p, const struct bp_args *a,
+			struct cb_err *err)
+{
+	struct strbuf b = { 0 };
+	struct params parsed;
+	char buf[CB_PARAMS_SIZE];
+	size_t len;
+
+	sb_addf(&b, "kernel=0x%llx,0x%llx", (unsigned long long)p->kernel.addr,
+		(unsigned long long)p->kernel.size);
+	if (p->has_initrd)
+		sb_addf(&b, " initrd=0x%llx,0x%llx",
+			(unsigned long long)p->initrd.addr,
+			(unsigned long long)p->initrd.size);
+	sb_addf(&b, " config=0x%llx,0x%llx", (unsigned long long)p->config.addr,
+		(unsigned long long)p->config.size);
+	for (unsigned int i = 0; i < a->num_params; i++)
+		sb_addf(&b, " %s", a->params[i]);
+	if (*p->cmdline)
+		sb_addf(&b, " -- %s", p->cmdline);
+	len = b.len;
+	if (len + 1 > CB_PARAMS_SIZE) {
+		cb_fail(err, "params", "%zu bytes with the NUL, the buffer at "
+			"0x%x holds %u (shorten the command line)", len + 1,
+			CB_PARAMS_ADDR, CB_PARAMS_SIZE);
+		sb_free(&b);
+		return -1;
+	}
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, b.s, len);
+	memcpy(p->params, b.s, len + 1);
+	p->params_len = len;
+	sb_free(&b);
+
+	/* the loader's parser, on what the loader will find at 0x1000 */
+	if (params_parse(buf, sizeof(buf), &parsed, err))
+		return -1;
+	if (parsed.kernel_addr != p->kernel.addr ||
+	    parsed.config_addr != p->config.addr ||
+	    parsed.has_initrd != p->has_initrd ||
+	    parsed.cmdline_len != strlen(p->cmdline))
+		return cb_fail(err, "params", "the loader reads \"%s\" back "
+			       "differently", p->params);
+	if (parsed.console.kind > CONSOLE_NONE) {
+		u64 addr = parsed.console.addr;
+		bool ok = parsed.console.kind == CONSOLE_IO ?
+			cellcfg_pio_granted(&p->cfg, (u16)addr, 8) :
+			cellcfg_mem_granted(&p->cfg, addr,
+					    parsed.console.kind == CONSOLE_MMIO32 ?
+					    32 : 8,
+					    JAILHOUSE_MEM_READ |
+					    JAILHOUSE_MEM_WRITE);
+
+		if (!ok)
+			return cb_fail(err, "console", "%s 0x%llx is not granted",
+				       console_kind_name(parsed.console.kind),
+				       (unsigned long long)addr);
+	}
+	if (!loadable(p, CB_PARAMS_ADDR, len + 1))
+		return not_loadable(err, "params", CB_PARAMS_ADDR, len + 1);
+	return 0;
+}
+
+/* The loader's last step before the jump, on scratch buffers. */
+static int check_boot_params(struct boot_plan *p, struct cb_err *err)
+{
+	static struct boot_params bp;
+	static u8 sd[CB_SETUP_DATA_SIZE];
+	static u8 comm_page[COMM_REGION_PAGE_SIZE];
+	static const struct cellsim_platform plat = { 0 };
+	struct jailhouse_setup_data jh;
+	u8 ids[CB_MAX_CPUS];
+	unsigned int n = cellcfg_num_cpus(&p->cfg);
+	struct bootparams_input in = {
+		.k = &p->k, .cmdline_addr = CB_CMDLINE_ADDR,
+		.cmdline_len = strlen(p->cmdline),
+		.initrd_addr = p->initrd.addr,
+		.initrd_size = p->has_initrd ? p->initrd.size : 0,
+		.e820 = &p->e820, .jh = &jh, .sd_buf = sd,
+		.sd_addr = CB_SETUP_DATA_ADDR, .sd_size = sizeof(sd),
+	};
+	struct bootparams_result res;
+
+	if (n > CB_MAX_CPUS)
+		n = CB_MAX_CPUS;
+	for (unsigned int i = 0; i < n; i++)
+		ids[i] = (u8)i;
+	cellsim_comm_fill(comm_page, &p->cfg, &plat);
+	jh_setup_fill(&jh, (const struct jailhouse_comm_region *)comm_page,
+		      &p->cfg, ids, n);
+	if (bootparams_build(&bp, &in, &res, err))
+		return -1;
+	if (in.cmdline_len >= CB_CMDLINE_SIZE)
+		return cb_fail(err, "cmdline", "%zu bytes, cellboot's buffer holds "
+			       "%u", in.cmdline_len, CB_CMDLINE_SIZE - 1);
+	return 0;
+}
+
+static bool looks_like_text(const struct cb_file *f)
+{
+	for (u64 i = 0; i < f->size && i < 64; i++)
+		if (f->data[i] == 0 || f->data[i] > 0x7e)
+			return false;
+	return f->size > 0;
+}
+
+int bp_make(const struct bp_args *a, struct boot_plan *p)
+{
+	struct cb_err err;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->cmdline = a->cmdline ? a->cmdline : "";
+	if (a->loader) {
+		p->loader_path = strdup(a->loader);
+	} else {
+		p->loader_path = default_loader();
+		if (!p->loader_path)
+			return fail_msg("loader", "no cellboot.bin next to the "
+					"tool (%s/../libexec/cellboot/ or %s/); "
+					"give --loader PATH",
+					self_dir() ? self_dir() : "?",
+					self_dir() ? self_dir() : "?");
+	}
+	p->loader.path = p->loader_path;
+	p->config.path = a->cell;
+	p->kernel.path = a->kernel;
+	p->initrd.path = a->initrd;
+	p->has_initrd = a->initrd != NULL;
+
+	if ((rc = file_load(&p->cell_file, a->cell, false)) ||
+	    (rc = file_load(&p->kernel_file, a->kernel, true)) ||
+	    (rc = file_load(&p->loader_file, p->loader_path, false)))
+		return rc;
+	if (p->has_initrd) {
+		if ((rc = file_size(a->initrd, &p->initrd.size)))
+			return rc;
+		if (!p->initrd.size)
+			return fail_msg("initrd", "%s is empty", a->initrd);
+	}
+	p->kernel.size = p->kernel_file.size;
+	p->loader.size = p->loader_file.size;
+
+	if (check_cell(p, &err)) {
+		report(&err);
+		if (looks_like_text(&p->cell_file))
+			fprintf(stderr, "cellboot: hint: %s looks like a cell "
+				"description; write the binary config first: "
+				"cellboot mkcell %s -o NAME.cell\n", a->cell,
+				a->cell);
+		return CB_EXIT_FAILED;
+	}
+	cb_strlcpy(p->name, a->name ? a->name : p->cfg.name, sizeof(p->name));
+	if (!p->name[0])
+		return fail_msg("cell config", "the cell has no name; give "
+				"--name NAME");
+	if (check_loader(p, &err) || check_memory(p, &err) ||
+	    place_kernel(p, &err) ||
+	    (p->has_initrd && place_initrd(p, &err)))
+		return report(&err);
+	/* final verdict of the loader's planner on the chosen addresses */
+	if (run_planner(p, p->kernel.addr, p->has_initrd, p->initrd.addr, &err))
+		return report(&err);
+	if (p->pl.kernel_moved || p->pl.initrd_moved)
+		return fail_msg("plan", "the loader would move the %s",
+				p->pl.kernel_moved ? "kernel" : "initrd");
+	if (build_params(p, a, &err) || check_boot_params(p, &err))
+		return report(&err);
+	return 0;
+}
+
+void bp_release(struct boot_plan *p)
+{
+	file_release(&p->cell_file);
+	file_release(&p->kernel_file);
+	file_release(&p->loader_file);
+	free(p->loadable);
+	free(p->loader_path);
+	p->loadable = NULL;
+	p->loader_path = NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* output                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static char *hex(u64 v)
+{
+	struct strbuf b = { 0 };
+
+	sb_addf(&b, "0x%llx", (unsigned long long)v);
+	return b.s;
+}
+
+static bool all_digits(const char *s)
+{
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+void bp_commands(const struct boot_plan *p, const char *jailhouse,
+		 struct bp_commands *c)
+{
+	char **v;
+	int n = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (!jailhouse)
+		jailhouse = "jailhouse";
+
+	v = c->argv[0];
+	v[0] = strdup(jailhouse);
+	v[1] = strdup("cell");
+	v[2] = strdup("create");
+	v[3] = strdup(p->config.path);
+
+	v = c->argv[1];
+	v[n++] = strdup(jailhouse);
+	v[n++] = strdup("cell");
+	v[n++] = strdup("load");
+	if (all_digits(p->name))	/* else jailhouse reads it as an ID */
+		v[n++] = strdup("--name");
+	v[n++] = strdup(p->name);
+	v[n++] = strdup(p->loader.path);
+	v[n++] = strdup("-a");
+	v[n++] = hex(CB_IMAGE_BASE);
+	v[n++] = strdup("-s");
+	v[n++] = strdup(p->params);
+	v[n++] = strdup("-a");
+	v[n++] = hex(CB_PARAMS_ADDR);
+	v[n++] = strdup(p->config.path);
+	v[n++] = strdup("-a");
+	v[n++] = hex(p->config.addr);
+	v[n++] = strdup(p->kernel.path);
+	v[n++] = strdup("-a");
+	v[n++] = hex(p->kernel.addr);
+	if (p->has_initrd) {
+		v[n++] = strdup(p->initrd.path);
+		v[n++] = strdup("-a");
+		v[n++] = hex(p->initrd.addr);
+	}
+
+	v = c->argv[2];
+	n = 0;
+	v[n++] = strdup(jailhouse);
+	v[n++] = strdup("cell");
+	v[n++] = strdup("start");
+	if (all_digits(p->name))
+		v[n++] = strdup("--name");
+	v[n++] = strdup(p->name);
+}
+
+void bp_commands_free(struct bp_commands *c)
+{
+	for (int i = 0; i < BP_NUM_CMDS; i++)
+		for (int j = 0; c->argv[i][j]; j++)
+			free(c->argv[i][j]);
+	memset(c, 0, sizeof(*c));
+}
+
+void bp_print_command(FILE *f, char *const *argv)
+{
+	struct strbuf b = { 0 };
+
+	for (int j = 0; argv[j]; j++) {
+		if (j)
+			sb_add(&b, " ");
+		sb_add_shell_word(&b, argv[j]);
+	}
+	fprintf(f, "%s\n", b.s);
+	sb_free(&b);
+}
+
+void bp_print_shell(FILE *f, const struct bp_commands *c)
+{
+	for (int i = 0; i < BP_NUM_CMDS; i++)
+		bp_print_command(f, c->argv[i]);
+}
+
+static void json_image(struct strbuf *b, const char *key,
+		       const struct bp_image *im, bool last)
+{
+	sb_addf(b, "  \"%s\": {\"path\": ", key);
+	sb_add_json_string(b, im->path);
+	sb_addf(b, ", \"addr\": %llu, \"size\": %llu}%s\n",
+		(unsigned long long)im->addr, (unsigned long long)im->size,
+		last ? "" : ",");
+}
+
+void bp_print_json(FILE *f, const struct boot_plan *p,
+		   const struct bp_commands *c)
+{
+	struct strbuf b = { 0 };
+
+	sb_add(&b, "{\n  \"name\": ");
+	sb_add_json_string(&b, p->name);
+	sb_add(&b, ",\n");
+	json_image(&b, "loader", &p->loader, false);
+	sb_addf(&b, "  \"params\": {\"addr\": %u, \"size\": %zu, "
+		"\"buffer_size\": %u, \"string\": ", CB_PARAMS_ADDR,
+		p->params_len + 1, CB_PARAMS_SIZE);
+	sb_add_json_string(&b, p->params);
+	sb_add(&b, "},\n");
+	json_image(&b, "config", &p->config, false);
+	json_image(&b, "kernel", &p->kernel, false);
+	if (p->has_initrd)
+		json_image(&b, "initrd", &p->initrd, false);
+	else
+		sb_add(&b, "  \"initrd\": null,\n");
+	sb_add(&b, "  \"cmdline\": ");
+	sb_add_json_string(&b, p->cmdline);
+	sb_addf(&b, ",\n  \"comm_region\": %llu,\n",
+		(unsigned long long)p->comm_addr);
+	sb_addf(&b, "  \"kernel_setup_size\": %u,\n  \"kernel_entry\": %llu,\n"
+		"  \"kernel_window\": [%llu, %llu],\n  \"kernel_init_size\": %u,\n",
+		p->k.setup_size,
+		(unsigned long long)(p->pl.kernel_pm + BP_ENTRY64_OFFSET),
+		(unsigned long long)p->pl.window_start,
+		(unsigned long long)p->pl.window_end, p->k.init_size);
+	sb_add(&b, "  \"kernel_version\": ");
+	{
+		char v[128];
+
+		snprintf(v, sizeof(v), "%.*s", (int)p->k.version_len,
+			 p->k.version_str ? p->k.version_str : "");
+		sb_add_json_string(&b, v);
+	}
+	sb_add(&b, ",\n  \"commands\": [\n");
+	for (int i = 0; i < BP_NUM_CMDS; i++) {
+		sb_add(&b, "    [");
+		for (int j = 0; c->argv[i][j]; j++) {
+			if (j)
+				sb_add(&b, ", ");
+			sb_add_json_string(&b, c->argv[i][j]);
+		}
+		sb_addf(&b, "]%s\n", i + 1 < BP_NUM_CMDS ? "," : "");
+	}
+	sb_add(&b, "  ]\n}\n");
+	fputs(b.s, f);
+	sb_free(&b);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The root-side plan shared by `cellboot plan`, `boot` and `qemu`: where
+ * `jailhouse cell load` puts each image, the params string, and the three
+ * jailhouse commands.
+ *
+ * The addresses are chosen so that the loader has nothing to move, and
+ * then checked with the loader's own code (lib/): the cell config parser,
+ * the e820 builder, the params parser, the placement planner with the
+ * loader's reserved ranges, and the boot_params builder. A failed check
+ * prints the loader's own "cellboot: error: <what>: <detail>" line.
+ */
+#ifndef CELLBOOT_TOOLS_BOOTPLAN_H
+#define CELLBOOT_TOOLS_BOOTPLAN_H
+
+#include "tools/cellboot/util.h"
+#include "lib/bzimage.h"
+#include "lib/cellcfg.h"
+#include "lib/e820.h"
+#include "lib/layout.h"
+#include "lib/plan.h"
+
+#define BP_MAX_PARAMS		32	/* --param options */
+#define BP_MAX_RAM		64	/* RAM ranges, as the loader keeps them */
+#define BP_LOW_RAM_LIMIT	0x9f000	/* end of plain low RAM on a PC */
+#define BP_PAGE			0x1000ull
+
+/* Which subcommand accepts an option. */
+#define BP_CMD_PLAN	0x1
+#define BP_CMD_BOOT	0x2
+#define BP_CMD_QEMU	0x4
+
+enum bp_format { BP_FORMAT_SHELL, BP_FORMAT_JSON };
+
+struct bp_args {
+	const char *cmd;		/* "plan", "boot" or "qemu" */
+	const char *cell, *kernel, *initrd, *cmdline, *loader, *name;
+	const char *jailhouse;		/* program in the commands */
+	enum bp_format format;
+	const char *params[BP_MAX_PARAMS];	/* --param KEY=VALUE */
+	unsigned int num_params;
+	bool help, dry_run;
+	/* qemu */
+	const char *machine, *workdir, *qemu, *accel;
+	u64 timeout_s;			/* 0: none */
+	u64 tsc_khz, apic_khz, pm_timer;
+	bool has_pm_timer, has_apic_khz;
+};
+
+struct bp_image {
+	const char *path;
+	u64 addr, size;
+};
+
+struct boot_plan {
+	struct cb_file cell_file, kernel_file, loader_file;
+	char *loader_path;		/* owned */
+	struct cell_config cfg;
+	char name[JAILHOUSE_CELL_NAME_MAXLEN + 1];
+	struct bzimage k;
+	u64 comm_addr;
+	struct bp_image loader, config, kernel, initrd;
+	bool has_initrd;
+	struct plan pl;			/* the loader's verdict: zero-copy */
+	/* the loader's view of the cell */
+	struct boot_e820_entry e820_buf[CB_E820_MAX_ENTRIES];
+	struct e820_table e820;
+	struct range ram[BP_MAX_RAM];
+	u32 num_ram;
+	struct range reserved[3];
+	/* where jailhouse cell load may write: RAM regions, WRITE|LOADABLE */
+	struct range *loadable;
+	u32 num_loadable;
+	const char *cmdline;
+	char params[CB_PARAMS_SIZE];
+	size_t params_len;		/* without the NUL */
+};
+
+/* The three jailhouse commands as argv vectors. */
+#define BP_NUM_CMDS	3
+#define BP_MAX_ARGV	24
+struct bp_commands {
+	char *argv[BP_NUM_CMDS][BP_MAX_ARGV];	/* NULL-terminated, owned */
+};
+
+/*
+ * Parses the common arguments: CELL KERNEL [-i INITRD] [-c CMDLINE]
+ * [--loader PATH] [--name NAME] [--param KEY=VALUE]... and the options of
+ * the subcommands in `cmd_mask` (BP_CMD_*). With `positional_optional`, no
+ * CELL/KERNEL is allowed (qemu's defaults). Returns 0, or CB_EXIT_USAGE
+ * after printing the error. a->help is set for -h/--help.
+ */
+int bp_parse_args(const char *cmd, unsigned int cmd_mask,
+		  bool positional_optional, int argc, char **argv,
+		  struct bp_args *a);
+
+/* Builds and checks the plan. Returns 0 or CB_EXIT_FAILED (reported). */
+int bp_make(const struct bp_args *a, struct boot_plan *p);
+void bp_release(struct boot_plan *p);
+
+void bp_commands(const struct boot_plan *p, const char *jailhouse,
+		 struct bp_commands *c);
+void bp_commands_free(struct bp_commands *c);
+/* One command as one shell-quoted line. */
+void bp_print_command(FILE *f, char *const *argv);
+/* One line per command, shell-quoted. */
+void bp_print_shell(FILE *f, const struct bp_commands *c);
+void bp_print_json(FILE *f, const struct boot_plan *p,
+		   const struct bp_commands *c);
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* Host-side helpers shared by the cellboot subcommands. */
+#ifndef CELLBOOT_TOOLS_UTIL_H
+#define CELLBOOT_TOOLS_UTIL_H
+
+#include <stdio.h>
+
+#include "lib/error.h"
+#include "lib/types.h"
+
+/* A whole input file: mapped read-only (large files) or read into memory. */
+struct cb_file {
+	const char *path;
+	const u8 *data;		/* NULL for an empty file */
+	u64 size;
+	bool mapped;
+};
+
+/*
+ * Maps (or, when map is false, reads) path. Returns 0, or prints
+ * "cellboot: error: PATH: cannot open: <reason>" and returns CB_EXIT_FAILED.
+ */
+int file_load(struct cb_file *f, const char *path, bool map);
+void file_release(struct cb_file *f);
+/* Size of path without reading it; same error handling as file_load. */
+int file_size(const char *path, u64 *size);
+int file_write(const char *path, const void *data, size_t len);
+
+/* "cellboot: error: <what>: <detail>" on stderr; returns CB_EXIT_FAILED. */
+int report(const struct cb_err *err);
+/* Same line built from a format; returns CB_EXIT_FAILED. */
+int fail_msg(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "cellboot: warning: ..." on stderr. */
+void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * "cellboot: error: CMD: <message>" plus "Try 'cellboot CMD --help'." on
+ * stderr; returns CB_EXIT_USAGE.
+ */
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Growing text buffer. */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+void sb_addf(struct strbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_add(struct strbuf *b, const char *s);
+/* One shell word, quoted only when it needs to be. */
+void sb_add_shell_word(struct strbuf *b, const char *word);
+/* A JSON string literal, quotes included. */
+void sb_add_json_string(struct strbuf *b, const char *s);
+void sb_free(struct strbuf *b);
+
+/* Directory of the running executable (from /proc/self/exe), or NULL. */
+const char *self_dir(void);
+/*
+ * The first existing regular file among dir/rel for the given relative
+ * paths, as a malloc'ed string; NULL if none. dir NULL: self_dir().
+ */
+char *find_file(const char *dir, const char *const *rels, size_t n);
+/* The loader cellboot.bin the tool uses by default (malloc'ed), or NULL. */
+char *default_loader(void);
+
+/* Parses an unsigned number (decimal or 0x hex) from a whole string. */
+bool parse_u64(const char *s, u64 *out);
+
+#endif
