@@ -17,8 +17,8 @@ int bzimage_parse(const void *image, u64 avail, u64 load_addr,
 
 	cb_memset(k, 0, sizeof(*k));
 	if (avail < HDR_MIN_END)
-		return cb_fail(err, WHAT, "%#lx bytes at %#lx, header needs %#x", (u64)avail,
-			       (u64)load_addr, HDR_MIN_END);
+		return cb_fail(err, WHAT, "%#lx: %#lx bytes loaded or in RAM there, header "
+			       "needs %#x", (u64)load_addr, (u64)avail, HDR_MIN_END);
 	if (h->boot_flag != BP_BOOT_FLAG_MAGIC || h->header != BP_HDRS_MAGIC ||
 	    h->version < BZIMAGE_MIN_PROTOCOL || !(h->xloadflags & XLF_KERNEL_64))
 		return cb_fail(err, WHAT, "%#lx: boot_flag %#x header %#x "

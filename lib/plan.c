@@ -196,10 +196,9 @@ int plan_place(const struct plan_input *in, struct plan *out,
 			       "%#x", k->init_size,
 			       (u64)k->pref_address,
 			       k->kernel_alignment);
-	return cb_fail(err, "initrd", "no room: %#lx bytes below %#lx, off "
+	return cb_fail(err, "initrd", "no room: %#lx bytes up to %#lx, off "
 		       "window %#lx-%#lx",
-		       (u64)in->initrd_size,
-		       (u64)(limit == UINT64_MAX ? 0 : limit),
+		       (u64)in->initrd_size, (u64)(limit - 1),
 		       (u64)out->kernel_pm,
 		       (u64)(out->kernel_pm + k->init_size - 1));
 }

@@ -259,9 +259,15 @@ class Boot:
         self.config_addr = config_addr
         self.cmdline = cmdline
         self.extra_params = extra_params
+        # as the hypervisor fills it: the console copied from the cell
+        # config, the debug-console flags from the cell flags
+        cflags = self.cell["flags"]
+        comm_flags = (1 if cflags & 0x40000000 else 0) | \
+            (3 if cflags & 0x80000000 else 0)
         self.comm = {"num_cpus": self.cell["cpus"], "tsc_khz": tsc_khz,
                      "apic_khz": apic_khz, "pm_timer_address": pm_timer,
-                     "pci_mmconfig_base": mmconfig}
+                     "pci_mmconfig_base": mmconfig, "flags": comm_flags,
+                     "console": self.cell_bytes[0x64:0x84]}
         self.comm_bytes = None
         self.params = None
         self.qemu_cpus = self.cell["cpus"]
