@@ -37,12 +37,12 @@
 #define CB_SETUP_DATA_SIZE	0x04000
 #define CB_E820_ADDR		(CB_SETUP_DATA_ADDR + CB_SETUP_DATA_SIZE)
 #define CB_E820_MAX_ENTRIES	1024	/* 20 bytes each */
-#define CB_PT_ADDR		(CB_E820_ADDR + 0x5000)	/* PML4, PDPT, PD 0-1 GiB, pool */
+#define CB_PT_ADDR		(CB_E820_ADDR + 0x5000)	/* PML4, PDPT, PD, then the pool */
 #define CB_PT_SIZE		0x10000
 #define CB_LOW_END		(CB_PT_ADDR + CB_PT_SIZE)
 #define CB_STACK_SIZE		0x02000
 
-#define CB_EARLY_MAP_END	0x40000000	/* the entry maps 0-1 GiB */
+#define CB_EARLY_MAP_END	0x200000	/* the entry maps 0-2 MiB */
 #define CB_MAX_CPUS		255
 
 #endif

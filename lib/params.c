@@ -20,7 +20,8 @@ enum key_id {
 	"ADDR[,SIZE]\0ADDR,SIZE, SIZE > 0\0ADDR[,SIZE]\0ADDR\0" \
 	"ADDR,SIZE, SIZE > 0, 16 at most\0N <= 60000\0" \
 	"none|io,PORT|mmio,ADDR|mmio32,ADDR [,BAUD], PORT <= 0xfff8, " \
-	"BAUD = 115200/N\0quiet|default|verbose\0"
+	"BAUD = 115200/N\0" LOG_LEVELS "\0"
+#define LOG_LEVELS "quiet|default|verbose"	/* enum log_level order */
 
 /* Console kinds in enum console_kind order. */
 #define KINDS "unset\0none\0io\0mmio\0mmio32\0"
@@ -122,8 +123,8 @@ int params_parse(const char *buf, size_t bufsize, struct params *p,
 
 		if (id == K_LOG) {
 			/* the levels are their own form: "quiet|default|..." */
-			p->log = (enum log_level)word_index(
-				cb_word(FORMS, '\0', K_LOG, NULL), '|', val, vlen);
+			p->log = (enum log_level)word_index(LOG_LEVELS, '|',
+							    val, vlen);
 			if ((int)p->log < 0)
 				goto bad;
 			continue;

@@ -52,6 +52,13 @@ void *cb_memset(void *dst, int c, size_t n)
 #if CB_REP_STRING
 	void *d = dst;
 
+	if (!(((uintptr_t)dst | n) & 7)) {	/* whole qwords: 8x fewer steps */
+		size_t q = n / 8;
+
+		__asm__ volatile("rep stosq" : "+D"(d), "+c"(q)
+				 : "a"(0x0101010101010101ull * (u8)c) : "memory");
+		return dst;
+	}
 	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 #else
 	u8 *d = dst;

@@ -71,7 +71,9 @@ void boot_kernel(struct loader_state *s)
 
 	if (p->kernel_size && p->kernel_size < avail)
 		avail = p->kernel_size;
-	if (map_ram(p->kernel_addr, avail < 0x10000 ? avail : 0x10000, &err) ||
+	if ((!avail && cb_fail(&err, "kernel", "%#lx-%#lx is not inside cell "
+			       "RAM", p->kernel_addr, p->kernel_addr + 0x26b)) ||
+	    map_ram(p->kernel_addr, avail < 0x10000 ? avail : 0x10000, &err) ||
 	    bzimage_parse((const void *)(uintptr_t)p->kernel_addr, avail,
 			  p->kernel_addr, &k, &err) ||
 	    plan_place(&in, &pl, &err))
@@ -94,7 +96,7 @@ void boot_kernel(struct loader_state *s)
 		    (u64)pl.initrd_addr,
 		    (u64)(pl.initrd_addr + p->initrd_size - 1),
 		    pl.initrd_moved ? " (moved)" : "");
-	say(LOG_DEFAULT, "boot_params %#x, cmdline %#x (%zu bytes), "
+	say(LOG_VERBOSE, "boot_params %#x, cmdline %#x (%zu bytes), "
 	    "setup_data %#x (%u nodes)", CB_BOOT_PARAMS_ADDR, CB_CMDLINE_ADDR,
 	    p->cmdline_len, CB_SETUP_DATA_ADDR, bpr.num_setup_data);
 	/* the initrd first: the plan keeps it off the kernel's source */

@@ -22,7 +22,7 @@ static void print_memory_map(const struct loader_state *s)
 		const struct boot_e820_entry *e = &s->e820.e[i];
 
 		say(i < SHOWN_BY_DEFAULT ? LOG_DEFAULT : LOG_VERBOSE,
-		    "e820 0x%010lx-0x%010lx %s", (u64)e->addr,
+		    "e820 %#lx-%#lx %s", (u64)e->addr,
 		    (u64)(e->addr + e->size - 1), e820_type_name(e->type));
 	}
 }

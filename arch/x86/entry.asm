@@ -11,7 +11,7 @@
 ; `cli; hlt` in real mode, where Linux later reaches them with INIT/SIPI.
 ;
 ; The boot CPU switches real -> protected -> long mode with an identity map
-; of the first GiB in 2 MiB pages, re-enables caching the way Jailhouse
+; of the first 2 MiB, re-enables caching the way Jailhouse
 ; expects (IA32_MTRR_DEF_TYPE.E, CR0.CD/NW clear), clears .bss and calls
 ; cellboot_main() with DS/ES/SS = 0x18 and a stack in .bss.
 
@@ -98,22 +98,17 @@ protected_mode:
 	or	eax, MTRR_DEF_TYPE_E
 	wrmsr
 
-	; PML4 at CB_PT_ADDR, PDPT at +4K, PD (0-1 GiB) at +8K
+	; PML4 at CB_PT_ADDR, PDPT at +4K, PD at +8K
 	mov	edi, CB_PT_ADDR
 	xor	eax, eax
 	mov	ecx, 3 * 4096 / 4
 	rep stosd
 	mov	dword [CB_PT_ADDR], CB_PT_ADDR + 0x1000 + PTE_P_RW
 	mov	dword [CB_PT_ADDR + 0x1000], CB_PT_ADDR + 0x2000 + PTE_P_RW
-	mov	edi, CB_PT_ADDR + 0x2000
-	mov	eax, PDE_2M
-	mov	ecx, 512
-.fill_pd:
-	mov	[edi], eax
-	add	eax, 0x200000
-	add	edi, 8
-	dec	ecx
-	jnz	.fill_pd
+	; only the first 2 MiB: cellboot's own area. The C code maps everything
+	; else it touches on demand (loader/map.c), so no time goes into
+	; mapping memory nobody reads.
+	mov	dword [CB_PT_ADDR + 0x2000], PDE_2M
 
 	mov	eax, CB_PT_ADDR
 	mov	cr3, eax

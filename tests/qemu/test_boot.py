@@ -119,7 +119,7 @@ def test_loader_log(booted):
     assert log[0].startswith('cellboot: version ')
     assert '"%s"' % boot.cell["name"] in log[0]
     e820 = [l for l in log if l.startswith("cellboot: e820 ")]
-    want = ["cellboot: e820 0x%010x-0x%010x %s" % (s, e, "RAM" if t == 1 else "reserved")
+    want = ["cellboot: e820 %#x-%#x %s" % (s, e, "RAM" if t == 1 else "reserved")
             for s, e, t in harness.cell_e820(boot.cell)]
     assert e820 == want
     kline = [l for l in log if l.startswith("cellboot: kernel ")]
