@@ -93,9 +93,11 @@ include tests/unit/Makefile.inc
 include tests/qemu/Makefile.inc
 include tools/cellboot/Makefile.inc
 include tests/bench/Makefile.inc
+include tests/fuzz/Makefile.inc
 
 check: deps all
 	$(MAKE) unit
+	$(MAKE) fuzz-smoke
 	$(MAKE) tool-test
 	$(MAKE) qemu-test
 

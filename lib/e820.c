@@ -62,22 +62,23 @@ int e820_from_cell(struct e820_table *t, const struct cell_config *cfg,
 u32 e820_ram_ranges(const struct e820_table *t, struct range *out, u32 max)
 {
 	u32 n = 0;
+	u64 end = 0;
 
 	for (u32 i = 0; i < t->count; i++) {
 		const struct boot_e820_entry *e = &t->e[i];
 
 		if (e->type != E820_TYPE_RAM)
 			continue;
-		if (n && out[n - 1].end == e->addr) {
-			out[n - 1].end += e->size;
-			continue;
+		if (!n || end != e->addr) {
+			if (n < max) {
+				out[n].start = e->addr;
+				out[n].name = "RAM";
+			}
+			n++;
 		}
-		if (n == max)
-			break;
-		out[n].start = e->addr;
-		out[n].end = e->addr + e->size;
-		out[n].name = "RAM";
-		n++;
+		end = e->addr + e->size;
+		if (n <= max)
+			out[n - 1].end = end;
 	}
 	return n;
 }
@@ -89,4 +90,14 @@ const char *e820_type_name(u32 type)
 	case E820_TYPE_RESERVED: return "reserved";
 	default: return "other";
 	}
+}
+
+int e820_ram(const struct e820_table *t, struct range *out, u32 max, u32 *n,
+	     struct cb_err *err)
+{
+	*n = e820_ram_ranges(t, out, max);
+	if (*n > max)
+		return cb_fail(err, "memory", "%u separate RAM ranges, cellboot "
+			       "handles %u", *n, max);
+	return 0;
 }

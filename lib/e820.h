@@ -24,8 +24,14 @@ int e820_add(struct e820_table *t, u64 addr, u64 size, u32 type,
 int e820_finish(struct e820_table *t, struct cb_err *err);
 int e820_from_cell(struct e820_table *t, const struct cell_config *cfg,
 		   struct cb_err *err);
-/* Merged, sorted RAM ranges of the table; returns how many were written. */
+/*
+ * Merged, sorted RAM ranges of the table. Returns how many there are; only
+ * the first max are written, so a result above max means out is too small.
+ */
 u32 e820_ram_ranges(const struct e820_table *t, struct range *out, u32 max);
+/* The same, failing when there are more than max ranges. */
+int e820_ram(const struct e820_table *t, struct range *out, u32 max, u32 *n,
+	     struct cb_err *err);
 const char *e820_type_name(u32 type);
 
 #endif

@@ -39,9 +39,9 @@ SECTIONS
 		ALL(lib/e820.o)
 		ALL(lib/error.o)
 		ALL(lib/fmt.o)
-		ALL(lib/jhsetup.o)
 		ALL(lib/pagetable.o)
 		ALL(lib/string.o)
+		*(.text.cellcfg_pio_granted .text.cellcfg_mem_granted)
 	}
 	entry_page_end = .;
 

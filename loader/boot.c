@@ -71,9 +71,7 @@ void boot_kernel(struct loader_state *s)
 
 	if (p->kernel_size && p->kernel_size < avail)
 		avail = p->kernel_size;
-	if ((!avail && cb_fail(&err, "kernel", "%#lx-%#lx is not inside cell "
-			       "RAM", p->kernel_addr, p->kernel_addr + 0x26b)) ||
-	    map_ram(p->kernel_addr, avail < 0x10000 ? avail : 0x10000, &err) ||
+	if (map_ram(p->kernel_addr, avail < 0x10000 ? avail : 0x10000, &err) ||
 	    bzimage_parse((const void *)(uintptr_t)p->kernel_addr, avail,
 			  p->kernel_addr, &k, &err) ||
 	    plan_place(&in, &pl, &err))

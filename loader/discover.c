@@ -85,7 +85,8 @@ void discover(struct loader_state *s)
 			     E820_TYPE_RESERVED, &err) || e820_finish(t, &err))
 			goto failed;
 	}
-	s->num_ram = e820_ram_ranges(t, s->ram, LOADER_MAX_RAM_RANGES);
+	if (e820_ram(t, s->ram, LOADER_MAX_RAM_RANGES, &s->num_ram, &err))
+		goto failed;
 	/* cellboot's own area, then the config, must be cell RAM */
 	for (u32 i = 0; i < (s->have_cfg ? 2u : 1u); i++) {
 		u64 a = i ? p->config_addr : 0;

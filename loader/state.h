@@ -9,7 +9,7 @@
 #include "lib/plan.h"
 #include "loader/cpus.h"
 
-#define LOADER_MAX_RAM_RANGES 64
+#define LOADER_MAX_RAM_RANGES 160
 
 struct loader_state {
 	/* small, often used fields first: short displacements in the code */

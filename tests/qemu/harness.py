@@ -239,7 +239,7 @@ class Boot:
                  initrd_addr=None, config_addr=0x80000,
                  cmdline="console=ttyS0 panic=-1", extra_params="",
                  tsc_khz=2000000, apic_khz=1000000, pm_timer=0x608,
-                 mmconfig=0, mem_mib=256, workdir=None):
+                 mmconfig=0, mem_mib=256, workdir=None, kernel=None):
         self.name = name
         self.machine = machine
         self.workdir = workdir or os.path.join(BUILD, "tests", "qemu", name)
@@ -249,7 +249,7 @@ class Boot:
                         self.cell_path], check=True, stdout=subprocess.DEVNULL)
         self.cell_bytes = open(self.cell_path, "rb").read()
         self.cell = parse_cell(self.cell_bytes)
-        self.kernel_bytes = open(KERNEL, "rb").read()
+        self.kernel_bytes = open(kernel or KERNEL, "rb").read()
         self.kh = parse_bzimage(self.kernel_bytes)
         self.initrd_bytes = open(INITRAMFS, "rb").read() if initrd_addr is not None \
             else None

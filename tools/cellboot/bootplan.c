@@ -493,7 +493,8 @@ static int check_memory(struct boot_plan *p, struct cb_err *err)
 	p->e820.count = 0;
 	if (e820_from_cell(&p->e820, &p->cfg, err))
 		return -1;
-	p->num_ram = e820_ram_ranges(&p->e820, p->ram, BP_MAX_RAM);
+	if (e820_ram(&p->e820, p->ram, BP_MAX_RAM, &p->num_ram, err))
+		return -1;
 	/* the loader's wording (loader/discover.c) */
 	if (!ranges_contain(p->ram, p->num_ram, 0, CB_LOW_END))
 		return cb_fail(err, "memory", "0x0-0x%x is not inside cell RAM",

@@ -450,6 +450,8 @@ static void cross_check(const struct cell_config *cfg, const struct bzimage *k)
 		return;
 	}
 	n = e820_ram_ranges(&t, ram, ARRAY_SIZE(ram));
+	if (n > ARRAY_SIZE(ram))
+		n = ARRAY_SIZE(ram);
 	if (ranges_contain(ram, n, s, end))
 		printf("kernel in cell: init_size 0x%x fits at pref_address "
 		       "(0x%llx-0x%llx is cell RAM)\n", k->init_size,

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * params_parse() on arbitrary bytes, twice: with the bytes as they are
+ * (bufsize = len, usually no NUL: must fail cleanly without reading past
+ * the buffer) and with a NUL appended. A successful parse must describe
+ * what the header lib/params.h promises.
+ */
+#include "tests/fuzz/fuzz.h"
+#include "lib/params.h"
+
+static void check_ok(const char *buf, size_t bufsize, const struct params *p)
+{
+	size_t len = strnlen(buf, bufsize);
+
+	FUZZ_CHECK(len < bufsize, "success without a NUL inside the buffer");
+	FUZZ_CHECK(p->has_kernel, "success without kernel=");
+	FUZZ_CHECK(p->cmdline >= buf && p->cmdline + p->cmdline_len == buf + len,
+		   "cmdline %p+%zu is not the tail of the %zu-byte string at %p",
+		   (const void *)p->cmdline, p->cmdline_len, len,
+		   (const void *)buf);
+	FUZZ_CHECK(p->cmdline[p->cmdline_len] == '\0', "cmdline not terminated");
+	FUZZ_CHECK(!p->has_initrd || p->initrd_size, "initrd of size 0");
+	FUZZ_CHECK(p->num_mem <= PARAMS_MAX_MEM, "num_mem %u", p->num_mem);
+	for (u32 i = 0; i < p->num_mem; i++)
+		FUZZ_CHECK(p->mem[i].size, "mem %u of size 0", i);
+	FUZZ_CHECK(p->cpu_wait_ms <= 60000, "cpu_wait_ms %u", p->cpu_wait_ms);
+	FUZZ_CHECK(p->log == LOG_QUIET || p->log == LOG_DEFAULT ||
+		   p->log == LOG_VERBOSE, "log level %d", (int)p->log);
+	FUZZ_CHECK(p->console.kind <= CONSOLE_MMIO32, "console kind %d",
+		   (int)p->console.kind);
+	FUZZ_CHECK(console_kind_name(p->console.kind) != NULL, "no kind name");
+	if (p->console.kind == CONSOLE_IO)
+		FUZZ_CHECK(p->console.addr <= 0xfff8, "io port 0x%llx",
+			   (unsigned long long)p->console.addr);
+	if (p->console.baud)
+		FUZZ_CHECK(p->console.baud <= 115200 &&
+			   115200 % p->console.baud == 0, "baud %u",
+			   p->console.baud);
+	if (p->console.kind == CONSOLE_UNSET || p->console.kind == CONSOLE_NONE)
+		FUZZ_CHECK(!p->console.addr && !p->console.baud,
+			   "console kind %d with an address", (int)p->console.kind);
+}
+
+static void run(const char *buf, size_t bufsize)
+{
+	struct params p;
+	struct cb_err err;
+
+	memset(&err, 0, sizeof(err));
+	if (params_parse(buf, bufsize, &p, &err)) {
+		fuzz_check_err(&err);
+		FUZZ_CHECK(!strcmp(err.what, "params"), "subject '%s'", err.what);
+		return;
+	}
+	check_ok(buf, bufsize, &p);
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	char *buf = fuzz_dup(data, size);
+
+	run(buf, size);
+	free(buf);
+
+	buf = malloc(size + 1);
+	if (!buf)
+		abort();
+	memcpy(buf, data, size);
+	buf[size] = '\0';
+	run(buf, size + 1);
+	free(buf);
+	return 0;
+}

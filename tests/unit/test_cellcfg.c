@@ -1,0 +1,660 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lib/cellcfg.c: the binary cell configuration parser (JHCLL revision 14)
+ * and its helpers. Configs are built here from the structs of
+ * lib/abi/cell_config.h, and once independently from raw byte offsets
+ * (boot-contract.md 5.4), so that a wrong struct cannot hide itself.
+ */
+#include "tests/unit/helpers.h"
+#include "lib/cellcfg.h"
+
+#define RAM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
+		   JAILHOUSE_MEM_EXECUTE | JAILHOUSE_MEM_DMA | \
+		   JAILHOUSE_MEM_LOADABLE)
+#define COMM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
+		    JAILHOUSE_MEM_COMM_REGION)
+
+/* A config's parts before serialisation; counts come from d. */
+struct cfgsrc {
+	struct jailhouse_cell_desc d;
+	u8 cpus[16];
+	struct jailhouse_memory mem[8];
+	struct jailhouse_cache cache[2];
+	struct jailhouse_irqchip irq[2];
+	struct jailhouse_pio pio[8];
+	struct jailhouse_pci_device pci[2];
+	struct jailhouse_pci_capability caps[2];
+	u32 sids[2];
+};
+
+static u8 cbuf[4096];
+static struct cell_config cfg;
+static struct cb_err err;
+
+static size_t put(u8 *out, size_t off, const void *src, size_t n)
+{
+	memcpy(out + off, src, n);
+	return off + n;
+}
+
+static size_t serialize(const struct cfgsrc *c, u8 *out)
+{
+	const struct jailhouse_cell_desc *d = &c->d;
+	size_t off = put(out, 0, d, sizeof(*d));
+
+	off = put(out, off, c->cpus, d->cpu_set_size);
+	off = put(out, off, c->mem, d->num_memory_regions * sizeof(c->mem[0]));
+	off = put(out, off, c->cache, d->num_cache_regions * sizeof(c->cache[0]));
+	off = put(out, off, c->irq, d->num_irqchips * sizeof(c->irq[0]));
+	off = put(out, off, c->pio, d->num_pio_regions * sizeof(c->pio[0]));
+	off = put(out, off, c->pci, d->num_pci_devices * sizeof(c->pci[0]));
+	off = put(out, off, c->caps, d->num_pci_caps * sizeof(c->caps[0]));
+	off = put(out, off, c->sids, d->num_stream_ids * sizeof(c->sids[0]));
+	return off;
+}
+
+static void src_init(struct cfgsrc *c)
+{
+	memset(c, 0, sizeof(*c));
+	memcpy(c->d.signature, "JHCLL", 5);
+	c->d.architecture = JAILHOUSE_ARCH_X86;
+	c->d.revision = JAILHOUSE_CONFIG_REVISION;
+	strcpy(c->d.name, "linux-demo");
+	c->d.flags = JAILHOUSE_CELL_PASSIVE_COMMREG;
+}
+
+/*
+ * Every array non-empty. Offsets (checked by hand in the test below):
+ * desc 0x00, cpu set 0x84 (8), mem 0x8c (3 x 32), cache 0xec (12),
+ * irqchips 0xf8 (32), pio 0x118 (2 x 4), pci 0x120 (56), caps 0x158
+ * (2 x 8), stream ids 0x168 (4), end 0x16c.
+ */
+static void src_full(struct cfgsrc *c)
+{
+	src_init(c);
+	c->d.cpu_set_size = 8;
+	c->cpus[0] = 0x0c;				/* CPUs 2 and 3 */
+	c->d.num_memory_regions = 3;
+	c->mem[0] = (struct jailhouse_memory){ 0x3a600000, 0, 0x100000, RAM_FLAGS };
+	c->mem[1] = (struct jailhouse_memory){ 0, 0x100000, 0x1000, COMM_FLAGS };
+	c->mem[2] = (struct jailhouse_memory){ 0x3a700000, 0x200000, 0x4000000,
+					       RAM_FLAGS };
+	c->d.num_cache_regions = 1;
+	c->cache[0] = (struct jailhouse_cache){ 0, 2, 3, 0, 1 };
+	c->d.num_irqchips = 1;
+	c->irq[0].address = JAILHOUSE_IOAPIC_STANDARD_ADDR;
+	c->irq[0].id = 0x1ff;
+	c->irq[0].pin_bitmap[0] = 0x10;
+	c->d.num_pio_regions = 2;
+	c->pio[0] = (struct jailhouse_pio){ 0x3f8, 8 };
+	c->pio[1] = (struct jailhouse_pio){ 0x2f0, 0x10 };
+	c->d.num_pci_devices = 1;
+	c->pci[0].type = 3;
+	c->pci[0].bdf = 0x0f << 3;
+	c->d.num_pci_caps = 2;
+	c->caps[0] = (struct jailhouse_pci_capability){ 0x05, 0x50, 14, 1 };
+	c->caps[1] = (struct jailhouse_pci_capability){ 0x8010, 0x100, 4, 0 };
+	c->d.num_stream_ids = 1;
+	c->sids[0] = 0x1234;
+}
+
+static int parse_buf(const void *b, u64 len)
+{
+	err_reset(&err);
+	memset(&cfg, 0xa5, sizeof(cfg));
+	return cellcfg_parse(b, len, &cfg, &err);
+}
+
+static void expect_error(const void *b, u64 len, const char *detail)
+{
+	assert_fail(parse_buf(b, len), err, "cell config", detail);
+}
+
+/* ---- good configs ------------------------------------------------------ */
+
+static void test_full_config(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_full(&c);
+	len = serialize(&c, cbuf);
+	assert_int_equal(len, 0x16c);
+	assert_ok(parse_buf(cbuf, len), err);
+	assert_ptr_equal(cfg.desc, (const void *)cbuf);
+	assert_int_equal(cfg.total_size, 0x16c);
+	assert_string_equal(cfg.name, "linux-demo");
+	assert_ptr_equal(cfg.cpu_set, cbuf + 0x84);
+	assert_ptr_equal(cfg.mem, (const void *)(cbuf + 0x8c));
+	assert_ptr_equal(cfg.cache, (const void *)(cbuf + 0xec));
+	assert_ptr_equal(cfg.irqchips, (const void *)(cbuf + 0xf8));
+	assert_ptr_equal(cfg.pio, (const void *)(cbuf + 0x118));
+	assert_ptr_equal(cfg.pci_devices, (const void *)(cbuf + 0x120));
+	assert_ptr_equal(cfg.pci_caps, (const void *)(cbuf + 0x158));
+	assert_ptr_equal(cfg.stream_ids, (const void *)(cbuf + 0x168));
+	assert_int_equal(cfg.cpu_set_size, 8);
+	assert_int_equal(cfg.num_mem, 3);
+	assert_int_equal(cfg.num_cache, 1);
+	assert_int_equal(cfg.num_irqchips, 1);
+	assert_int_equal(cfg.num_pio, 2);
+	assert_int_equal(cfg.num_pci_devices, 1);
+	assert_int_equal(cfg.num_pci_caps, 2);
+	assert_int_equal(cfg.num_stream_ids, 1);
+	/* the unions: the same, in file order */
+	assert_ptr_equal(cfg.array[0], cfg.cpu_set);
+	assert_ptr_equal(cfg.array[7], cfg.stream_ids);
+	assert_int_equal(cfg.count[1], 3);
+	assert_int_equal(cfg.count[7], 1);
+	/* contents through the view */
+	assert_int_equal(cfg.mem[2].virt_start, 0x200000);
+	assert_int_equal(cfg.mem[2].size, 0x4000000);
+	assert_int_equal(cfg.irqchips[0].id, 0x1ff);
+	assert_int_equal(cfg.pio[1].base, 0x2f0);
+	assert_int_equal(cfg.pci_caps[1].id, 0x8010);
+	assert_int_equal(cfg.stream_ids[0], 0x1234);
+	assert_int_equal(cellcfg_num_cpus(&cfg), 2);
+	/* trailing bytes after the config are ignored */
+	assert_ok(parse_buf(cbuf, sizeof(cbuf)), err);
+	assert_int_equal(cfg.total_size, 0x16c);
+}
+
+static void test_minimal_config(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_init(&c);
+	len = serialize(&c, cbuf);
+	assert_int_equal(len, 132);
+	assert_ok(parse_buf(cbuf, len), err);
+	assert_int_equal(cfg.total_size, 132);
+	assert_int_equal(cfg.num_mem, 0);
+	assert_int_equal(cellcfg_num_cpus(&cfg), 0);
+	assert_null(cellcfg_comm_region(&cfg));
+	assert_false(cellcfg_pio_granted(&cfg, 0x3f8, 1));
+	assert_false(cellcfg_mem_granted(&cfg, 0, 1, 0));
+	/* every pointer points at the end of the descriptor */
+	for (int i = 0; i < CELLCFG_NUM_ARRAYS; i++)
+		assert_ptr_equal(cfg.array[i], cbuf + 132);
+}
+
+/*
+ * The same kind of config written byte by byte at the offsets of
+ * boot-contract.md 5.4, without the structs.
+ */
+static void test_raw_offsets(void **state)
+{
+	static u8 raw[0x100];
+
+	(void)state;
+	memset(raw, 0, sizeof(raw));
+	memcpy(raw, "JHCLL", 5);
+	wr8(raw, 0x05, 0);				/* x86 */
+	wr16(raw, 0x06, 14);				/* revision */
+	memcpy(raw + 0x08, "raw-cell", 8);
+	wr32(raw, 0x28, 7);				/* id */
+	wr32(raw, 0x2c, 0x40000001);			/* flags */
+	wr32(raw, 0x30, 8);				/* cpu_set_size */
+	wr32(raw, 0x34, 2);				/* memory regions */
+	wr32(raw, 0x38, 0);				/* cache regions */
+	wr32(raw, 0x3c, 1);				/* irqchips */
+	wr32(raw, 0x40, 1);				/* pio regions */
+	wr32(raw, 0x50, 0x20);				/* vpci_irq_base */
+	wr64(raw, 0x54, 0);				/* cpu_reset_address */
+	wr64(raw, 0x5c, 0x1234);			/* msg_reply_timeout */
+	wr64(raw, 0x64, 0x3f8);				/* console.address */
+	wr32(raw, 0x6c, 8);				/* console.size */
+	wr16(raw, 0x70, 2);				/* console.type 8250 */
+	wr16(raw, 0x72, 0);				/* console.flags PIO */
+	wr32(raw, 0x74, 1);				/* console.divider */
+	wr64(raw, 0x7c, 0xdead);			/* console.clock_reg */
+	wr8(raw, 0x84, 0x05);				/* CPUs 0 and 2 */
+	/* memory region 0 at 0x8c, region 1 at 0xac */
+	wr64(raw, 0x8c + 0x00, 0x3b000000);
+	wr64(raw, 0x8c + 0x08, 0);
+	wr64(raw, 0x8c + 0x10, 0x100000);
+	wr64(raw, 0x8c + 0x18, 0x4f);
+	wr64(raw, 0xac + 0x00, 0);
+	wr64(raw, 0xac + 0x08, 0x100000);
+	wr64(raw, 0xac + 0x10, 0x1000);
+	wr64(raw, 0xac + 0x18, 0x23);
+	/* irqchip at 0xcc */
+	wr64(raw, 0xcc + 0x00, 0xfec00000);
+	wr32(raw, 0xcc + 0x08, 0x1ff);
+	wr32(raw, 0xcc + 0x0c, 0);
+	wr32(raw, 0xcc + 0x10, 0xffffffff);
+	wr32(raw, 0xcc + 0x1c, 0x80000000);
+	/* pio at 0xec */
+	wr16(raw, 0xec, 0x3f8);
+	wr16(raw, 0xee, 8);
+
+	assert_ok(parse_buf(raw, 0xf0), err);
+	assert_int_equal(cfg.total_size, 0xf0);
+	assert_string_equal(cfg.name, "raw-cell");
+	assert_int_equal(cfg.desc->id, 7);
+	assert_int_equal(cfg.desc->flags, 0x40000001);
+	assert_int_equal(cfg.desc->vpci_irq_base, 0x20);
+	assert_int_equal(cfg.desc->msg_reply_timeout, 0x1234);
+	assert_int_equal(cfg.desc->console.address, 0x3f8);
+	assert_int_equal(cfg.desc->console.size, 8);
+	assert_int_equal(cfg.desc->console.type, JAILHOUSE_CON_TYPE_8250);
+	assert_int_equal(cfg.desc->console.divider, 1);
+	assert_int_equal(cfg.desc->console.clock_reg, 0xdead);
+	assert_int_equal(cellcfg_num_cpus(&cfg), 2);
+	assert_int_equal(cfg.num_mem, 2);
+	assert_int_equal(cfg.mem[0].phys_start, 0x3b000000);
+	assert_int_equal(cfg.mem[0].size, 0x100000);
+	assert_int_equal(cfg.mem[0].flags, 0x4f);
+	assert_true(cellcfg_mem_is_ram(&cfg.mem[0]));
+	assert_int_equal(cfg.mem[1].virt_start, 0x100000);
+	assert_ptr_equal(cellcfg_comm_region(&cfg), &cfg.mem[1]);
+	assert_ptr_equal(cfg.irqchips, (const void *)(raw + 0xcc));
+	assert_int_equal(cfg.irqchips[0].address, 0xfec00000);
+	assert_int_equal(cfg.irqchips[0].id, 0x1ff);
+	assert_int_equal(cfg.irqchips[0].pin_bitmap[0], 0xffffffff);
+	assert_int_equal(cfg.irqchips[0].pin_bitmap[3], 0x80000000);
+	assert_int_equal(cfg.pio[0].base, 0x3f8);
+	assert_int_equal(cfg.pio[0].length, 8);
+	assert_true(cellcfg_pio_granted(&cfg, 0x3f8, 8));
+	/* one byte short of the pio region */
+	expect_error(raw, 0xef, "1 pio regions at 0xec pass its 0xef bytes");
+}
+
+static void test_unaligned_buffer(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_full(&c);
+	/* at an odd address: every access must be byte-safe (UBSan) */
+	len = serialize(&c, cbuf + 1);
+	assert_ok(parse_buf(cbuf + 1, len), err);
+	assert_ptr_equal(cfg.mem, (const void *)(cbuf + 1 + 0x8c));
+	assert_int_equal(cfg.mem[2].size, 0x4000000);
+	assert_int_equal(cellcfg_num_cpus(&cfg), 2);
+	assert_ptr_equal(cellcfg_comm_region(&cfg), &cfg.mem[1]);
+	assert_true(cellcfg_pio_granted(&cfg, 0x2f8, 8));
+	assert_true(cellcfg_mem_granted(&cfg, 0x200000, 0x1000, JAILHOUSE_MEM_DMA));
+}
+
+static void test_name_always_terminated(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_init(&c);
+	memset(c.d.name, 'n', sizeof(c.d.name));	/* 32 bytes, no NUL */
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	assert_int_equal(strlen(cfg.name), 31);
+	assert_memory_equal(cfg.name, "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn", 31);
+}
+
+/* ---- rejections -------------------------------------------------------- */
+
+static void test_signature_revision_arch(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_init(&c);
+	memcpy(c.d.signature, "JHCLX", 5);
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "\"JHCLX\" revision 14 arch 0, want JHCLL 14 x86 (0)");
+
+	src_init(&c);
+	c.d.revision = 13;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "\"JHCLL\" revision 13 arch 0, want JHCLL 14 x86 (0)");
+
+	src_init(&c);
+	c.d.revision = 15;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "\"JHCLL\" revision 15 arch 0, want JHCLL 14 x86 (0)");
+
+	src_init(&c);
+	c.d.architecture = 2;		/* arm64 */
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "\"JHCLL\" revision 14 arch 2, want JHCLL 14 x86 (0)");
+
+	/* the system config signature is not a cell config */
+	src_init(&c);
+	memcpy(c.d.signature, "JHSYS", 5);
+	c.d.revision = 0xffff;
+	c.d.architecture = 0xff;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len,
+		     "\"JHSYS\" revision 65535 arch 255, want JHCLL 14 x86 (0)");
+
+	/* unprintable first byte: "?" */
+	src_init(&c);
+	c.d.signature[0] = 0x7f;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "\"?\" revision 14 arch 0, want JHCLL 14 x86 (0)");
+	memset(cbuf, 0, 132);
+	expect_error(cbuf, 132, "\"?\" revision 0 arch 0, want JHCLL 14 x86 (0)");
+	src_init(&c);
+	c.d.signature[0] = (char)0x80;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "\"?\" revision 14 arch 0, want JHCLL 14 x86 (0)");
+
+	/* a NUL inside the signature ends the quoted text */
+	src_init(&c);
+	c.d.signature[2] = '\0';
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "\"JH\" revision 14 arch 0, want JHCLL 14 x86 (0)");
+
+	/* lower case is a different signature */
+	src_init(&c);
+	memcpy(c.d.signature, "jhcll", 5);
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "\"jhcll\" revision 14 arch 0, want JHCLL 14 x86 (0)");
+}
+
+static void test_truncated_descriptor(void **state)
+{
+	struct cfgsrc c;
+
+	(void)state;
+	src_init(&c);
+	serialize(&c, cbuf);
+	expect_error(cbuf, 131, "1 descriptor at 0x0 pass its 0x83 bytes");
+	expect_error(cbuf, 1, "1 descriptor at 0x0 pass its 0x1 bytes");
+	expect_error(cbuf, 0, "1 descriptor at 0x0 pass its 0x0 bytes");
+	assert_ok(parse_buf(cbuf, 132), err);
+}
+
+static void test_each_array_truncated(void **state)
+{
+	/* len = end of that array - 1, offsets of src_full() */
+	static const struct {
+		u64 len;
+		const char *detail;
+	} cases[] = {
+		{ 0x8b, "8 cpu-set bytes at 0x84 pass its 0x8b bytes" },
+		{ 0xeb, "3 memory regions at 0x8c pass its 0xeb bytes" },
+		{ 0xf7, "1 cache regions at 0xec pass its 0xf7 bytes" },
+		{ 0x117, "1 irqchips at 0xf8 pass its 0x117 bytes" },
+		{ 0x11f, "2 pio regions at 0x118 pass its 0x11f bytes" },
+		{ 0x157, "1 pci devices at 0x120 pass its 0x157 bytes" },
+		{ 0x167, "2 pci caps at 0x158 pass its 0x167 bytes" },
+		{ 0x16b, "1 stream ids at 0x168 pass its 0x16b bytes" },
+		/* the array starts exactly at the end of the buffer */
+		{ 0x84, "8 cpu-set bytes at 0x84 pass its 0x84 bytes" },
+		{ 0x168, "1 stream ids at 0x168 pass its 0x168 bytes" },
+	};
+	struct cfgsrc c;
+
+	(void)state;
+	src_full(&c);
+	serialize(&c, cbuf);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		expect_error(cbuf, cases[i].len, cases[i].detail);
+	assert_ok(parse_buf(cbuf, 0x16c), err);
+}
+
+static void test_huge_counts(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_init(&c);
+	len = serialize(&c, cbuf);
+	/* counts are not trusted: 0xffffffff * 32 cannot wrap in 64 bits */
+	wr32(cbuf, 0x34, 0xffffffff);
+	expect_error(cbuf, len, "4294967295 memory regions at 0x84 pass its 0x84 bytes");
+	wr32(cbuf, 0x34, 0);
+	wr32(cbuf, 0x30, 0xffffffff);
+	expect_error(cbuf, sizeof(cbuf),
+		     "4294967295 cpu-set bytes at 0x84 pass its 0x1000 bytes");
+	wr32(cbuf, 0x30, 0);
+	wr32(cbuf, 0x4c, 0x40000000);
+	expect_error(cbuf, sizeof(cbuf),
+		     "1073741824 stream ids at 0x84 pass its 0x1000 bytes");
+}
+
+static void test_empty_or_wrapping_region(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_full(&c);
+	c.mem[1].size = 0;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "region 1: 0x100000+0x0 is empty or wraps");
+
+	src_full(&c);
+	c.mem[2].virt_start = 0xfffffffffffff000ull;
+	c.mem[2].size = 0x2000;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len,
+		     "region 2: 0xfffffffffffff000+0x2000 is empty or wraps");
+
+	/* ending exactly at 2^64 counts as wrapping (end not representable) */
+	src_full(&c);
+	c.mem[0].virt_start = 0xfffffffffffff000ull;
+	c.mem[0].size = 0x1000;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len,
+		     "region 0: 0xfffffffffffff000+0x1000 is empty or wraps");
+
+	/* one page below the top is fine */
+	src_full(&c);
+	c.mem[0].virt_start = 0xffffffffffffe000ull;
+	c.mem[0].size = 0x1000;
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+
+	/* the first bad region is named; phys_start is not checked */
+	src_full(&c);
+	c.mem[0].phys_start = 0xfffffffffffff000ull;
+	c.mem[0].size = 0x100000;
+	c.mem[1].size = 0;
+	c.mem[2].size = 0;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "region 1: 0x100000+0x0 is empty or wraps");
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static void test_mem_is_ram(void **state)
+{
+	/* pyjailhouse: (flags & (R|W|X|DMA|IO|COMM|ROOTSHARED)) == R|W|X|DMA */
+	static const struct {
+		u64 flags;
+		bool ram, comm;
+	} cases[] = {
+		{ 0x0f, true, false },			/* R W X DMA */
+		{ 0x4f, true, false },			/* + LOADABLE */
+		{ 0x14f, true, false },			/* + NO_HUGEPAGES */
+		{ 0x4000f, true, false },		/* + IO_32 (not classifying) */
+		{ 0x800f, true, false },		/* + IO_UNALIGNED */
+		{ 0x07, false, false },			/* no DMA */
+		{ 0x0b, false, false },			/* no EXECUTE */
+		{ 0x0d, false, false },			/* no WRITE */
+		{ 0x0e, false, false },			/* no READ */
+		{ 0x1f, false, false },			/* + IO */
+		{ 0x2f, false, true },			/* + COMM_REGION */
+		{ 0x8f, false, false },			/* + ROOTSHARED (ivshmem) */
+		{ 0x23, false, true },			/* the comm region */
+		{ 0x20, false, true },
+		{ 0x13, false, false },			/* MMIO */
+		{ 0x83, false, false },			/* shared memory */
+		{ 0x00, false, false },
+		{ 0xffffffffffffffffull, false, true },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct jailhouse_memory m = { 0, 0, 0x1000, cases[i].flags };
+
+		if (cellcfg_mem_is_ram(&m) != cases[i].ram ||
+		    cellcfg_mem_is_comm(&m) != cases[i].comm)
+			fail_msg("flags %#llx", (unsigned long long)cases[i].flags);
+	}
+}
+
+static void test_num_cpus(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_init(&c);
+	c.d.cpu_set_size = 4;
+	memcpy(c.cpus, "\x0f\x00\x80\xff", 4);	/* 4 + 0 + 1 + 8 */
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	assert_int_equal(cellcfg_num_cpus(&cfg), 13);
+
+	c.d.cpu_set_size = 16;
+	memset(c.cpus, 0xff, 16);
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	assert_int_equal(cellcfg_num_cpus(&cfg), 128);
+
+	c.d.cpu_set_size = 1;
+	c.cpus[0] = 0x01;
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	assert_int_equal(cellcfg_num_cpus(&cfg), 1);
+}
+
+static void test_comm_region_lookup(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_full(&c);
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	assert_ptr_equal(cellcfg_comm_region(&cfg), &cfg.mem[1]);
+	assert_int_equal(cellcfg_comm_region(&cfg)->virt_start, 0x100000);
+
+	/* the first of two is returned */
+	c.mem[2].flags = COMM_FLAGS;
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	assert_ptr_equal(cellcfg_comm_region(&cfg), &cfg.mem[1]);
+
+	/* none */
+	c.mem[1].flags = RAM_FLAGS;
+	c.mem[2].flags = JAILHOUSE_MEM_READ | JAILHOUSE_MEM_IO;
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	assert_null(cellcfg_comm_region(&cfg));
+}
+
+static void test_pio_granted_edges(void **state)
+{
+	static const struct {
+		u16 base, len;
+		bool ok;
+	} q[] = {
+		{ 0x3f8, 8, true }, { 0x3f8, 9, false }, { 0x3f9, 8, false },
+		{ 0x3f7, 2, false }, { 0x3f7, 1, false }, { 0x3ff, 1, true },
+		{ 0x400, 1, true }, { 0x407, 1, true }, { 0x408, 1, false },
+		{ 0x3f8, 1, true },
+		{ 0x2f8, 8, true },	/* length 8 inside the 0x2f0/0x10 grant */
+		{ 0x2f0, 0x10, true }, { 0x2ef, 1, false }, { 0x2f8, 9, false },
+		{ 0xfff8, 8, true }, { 0xffff, 1, true }, { 0xffff, 2, false },
+		{ 0xfff7, 1, false }, { 0x60, 1, true }, { 0x61, 1, false },
+		{ 0x5f, 2, false },
+		/* [0x3f8, 0x400) and [0x400, ...) are not joined */
+		{ 0x3fc, 8, false },
+	};
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_init(&c);
+	c.pio[0] = (struct jailhouse_pio){ 0x3f8, 8 };
+	c.pio[1] = (struct jailhouse_pio){ 0x2f0, 0x10 };
+	c.pio[2] = (struct jailhouse_pio){ 0xfff8, 8 };
+	c.pio[3] = (struct jailhouse_pio){ 0x60, 1 };
+	c.d.num_pio_regions = 5;
+	c.pio[4] = (struct jailhouse_pio){ 0x400, 8 };
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	for (size_t i = 0; i < ARRAY_SIZE(q); i++)
+		if (cellcfg_pio_granted(&cfg, q[i].base, q[i].len) != q[i].ok)
+			fail_msg("pio %#x+%u: want %d", q[i].base, q[i].len, q[i].ok);
+}
+
+static void test_mem_granted_edges(void **state)
+{
+	static const struct {
+		u64 addr, len, flags;
+		bool ok;
+	} q[] = {
+		{ 0x100000, 0x100000, JAILHOUSE_MEM_READ, true },
+		{ 0x100000, 0x100001, JAILHOUSE_MEM_READ, false },
+		{ 0x1fffff, 1, JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE, true },
+		{ 0x200000, 1, 0, true },	/* the next region */
+		{ 0xfffff, 1, 0, true },	/* the region below */
+		{ 0xfffff, 2, 0, false },	/* across two regions */
+		{ 0x100000, 0x1000, JAILHOUSE_MEM_EXECUTE, false },
+		{ 0x100000, 0x1000, JAILHOUSE_MEM_COMM_REGION, false },
+		{ 0x200000, 0x1000, JAILHOUSE_MEM_EXECUTE | JAILHOUSE_MEM_DMA, true },
+		{ 0x150000, UINT64_MAX, 0, false },
+		{ UINT64_MAX, 2, 0, false },
+		{ 0x300000, 1, 0, false },	/* beyond every region */
+		{ 0xffffffffffff0000ull, 0xffff, 0, true },
+		{ 0xfffffffffffffff0ull, 0x10, 0, false },
+		{ 0xfffffffffffffffeull, 1, 0, true },
+		{ 0xffffffffffffffffull, 1, 0, false },
+		{ 0x2fffff, 1, JAILHOUSE_MEM_READ, true },
+	};
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_init(&c);
+	c.d.num_memory_regions = 4;
+	c.mem[0] = (struct jailhouse_memory){ 0, 0, 0x100000, RAM_FLAGS };
+	c.mem[1] = (struct jailhouse_memory){ 0, 0x100000, 0x100000,
+					      JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE };
+	c.mem[2] = (struct jailhouse_memory){ 0, 0x200000, 0x100000, RAM_FLAGS };
+	c.mem[3] = (struct jailhouse_memory){ 0, 0xffffffffffff0000ull, 0xffff,
+					      JAILHOUSE_MEM_READ };
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	for (size_t i = 0; i < ARRAY_SIZE(q); i++)
+		if (cellcfg_mem_granted(&cfg, q[i].addr, q[i].len, q[i].flags) !=
+		    q[i].ok)
+			fail_msg("mem %#llx+%#llx flags %#llx: want %d",
+				 (unsigned long long)q[i].addr,
+				 (unsigned long long)q[i].len,
+				 (unsigned long long)q[i].flags, q[i].ok);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_config),
+		cmocka_unit_test(test_minimal_config),
+		cmocka_unit_test(test_raw_offsets),
+		cmocka_unit_test(test_unaligned_buffer),
+		cmocka_unit_test(test_name_always_terminated),
+		cmocka_unit_test(test_signature_revision_arch),
+		cmocka_unit_test(test_truncated_descriptor),
+		cmocka_unit_test(test_each_array_truncated),
+		cmocka_unit_test(test_huge_counts),
+		cmocka_unit_test(test_empty_or_wrapping_region),
+		cmocka_unit_test(test_mem_is_ram),
+		cmocka_unit_test(test_num_cpus),
+		cmocka_unit_test(test_comm_region_lookup),
+		cmocka_unit_test(test_pio_granted_edges),
+		cmocka_unit_test(test_mem_granted_edges),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
