@@ -28,7 +28,7 @@ def main():
                         initrd_addr=args.initrd_addr, cmdline=args.cmdline)
     print("demo: cell %s (%d CPU), kernel %s, initrd %s" % (
         args.cell, boot.cell["cpus"], harness.KERNEL, harness.INITRAMFS))
-    print("demo: params \"%s\"" % boot.params[:-1].decode())
+    print("demo: params \"%s\"" % boot.params_string())
     print("demo: serial console follows (the test /init reports and reboots)\n")
     sys.stdout.flush()
     res = boot.run(on_serial=lambda text: (sys.stdout.write(text), sys.stdout.flush()))
