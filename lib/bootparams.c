@@ -35,12 +35,11 @@ int bootparams_build(struct boot_params *bp, const struct bootparams_input *in,
 	bp->hdr.loadflags &= (u8)~(CAN_USE_HEAP | QUIET_FLAG | KEEP_SEGMENTS);
 	bp->hdr.cmd_line_ptr = (u32)in->cmdline_addr;
 	bp->ext_cmd_line_ptr = (u32)(in->cmdline_addr >> 32);
-	if (in->initrd_size) {
-		bp->hdr.ramdisk_image = (u32)in->initrd_addr;
-		bp->ext_ramdisk_image = (u32)(in->initrd_addr >> 32);
-		bp->hdr.ramdisk_size = (u32)in->initrd_size;
-		bp->ext_ramdisk_size = (u32)(in->initrd_size >> 32);
-	}
+	/* no initrd: zero, whatever the image had there */
+	bp->hdr.ramdisk_image = in->initrd_size ? (u32)in->initrd_addr : 0;
+	bp->ext_ramdisk_image = in->initrd_size ? (u32)(in->initrd_addr >> 32) : 0;
+	bp->hdr.ramdisk_size = (u32)in->initrd_size;
+	bp->ext_ramdisk_size = (u32)(in->initrd_size >> 32);
 	bp->hdr.setup_data = 0;
 
 	cb_memcpy(bp->e820_table, in->e820->e, zp * sizeof(bp->e820_table[0]));

@@ -97,7 +97,6 @@ int e820_ram(const struct e820_table *t, struct range *out, u32 max, u32 *n,
 {
 	*n = e820_ram_ranges(t, out, max);
 	if (*n > max)
-		return cb_fail(err, "memory", "%u separate RAM ranges, cellboot "
-			       "handles %u", *n, max);
+		return cb_fail(err, "memory", "%u RAM ranges, max %u", *n, max);
 	return 0;
 }

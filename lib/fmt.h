@@ -5,7 +5,9 @@
  *   %u %x %s %%; flags '#' (%x only: "0x" prefix, also for zero; not
  *   with '0') and '0'; field width (a number); precision for %s (a number
  *   or *); length modifiers l, ll, z (all 64-bit: LP64).
- * Anything else is printed literally and consumes no argument.
+ * Anything else is not supported (gcc's format checking rejects it at
+ * every caller): a bare unknown conversion prints literally, one with a
+ * width or length modifier prints a mangled form; neither takes an argument.
  */
 #ifndef CELLBOOT_LIB_FMT_H
 #define CELLBOOT_LIB_FMT_H

@@ -27,8 +27,8 @@ int pt_map(struct pt_pool *p, u64 start, u64 end, u64 flags,
 {
 	if (end <= start)
 		return 0;
-	if (end > (1ull << 48) - PT_PAGE_2M)
-		return cb_fail(err, "page tables", "%#lx-%#lx is above 2^48",
+	if (end > 1ull << 47)	/* identity maps need canonical addresses */
+		return cb_fail(err, "page tables", "%#lx-%#lx is above 2^47",
 			       start, end);
 	for (u64 a = align_down(start, PT_PAGE_2M); a < end; a += PT_PAGE_2M) {
 		u64 *pdpt = next_table(p, &p->pml4[(a >> 39) % PT_ENTRIES], err);

@@ -132,6 +132,9 @@ int plan_place(const struct plan_input *in, struct plan *out,
 	u32 base;
 
 	cb_memset(out, 0, sizeof(*out));
+	if (in->num_reserved > PLAN_MAX_RESERVED)
+		return cb_fail(err, "plan", "%u reserved ranges, max %u",
+			       in->num_reserved, PLAN_MAX_RESERVED);
 	avoid_init(&a, in);
 	base = a.n;	/* a.n goes back here for each attempt */
 	if (check_placed(in, &a, "kernel", k->load_addr, file_end, err))

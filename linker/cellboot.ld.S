@@ -42,6 +42,7 @@ SECTIONS
 		ALL(lib/pagetable.o)
 		ALL(lib/string.o)
 		*(.text.cellcfg_pio_granted .text.cellcfg_mem_granted)
+		*lib/plan.o(.text.avoid_add)
 	}
 	entry_page_end = .;
 

@@ -93,14 +93,11 @@ if [ "$mode" = replay ]; then
 fi
 [ "$mode" = smoke ] || [ "$mode" = long ] || { echo "run.sh: unknown mode $mode" >&2; exit 2; }
 
-declare -A status
-pids=()
 start=$(date +%s)
 for t in "${targets[@]}"; do
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
 	echo "fuzz $t: $mode run started"
 	( run_one "$t"; echo $? > "$fz/logs/$t.$mode.rc" ) &
-	pids+=($!)
 done
 wait
 

@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lib/bzimage.c: setup-header validation on a synthetic header written at
+ * raw offsets (boot-contract.md 1.2), every rejection with its exact
+ * message, and the real Debian kernel when build/cache/kernels has it.
+ */
+#include "tests/unit/helpers.h"
+#include "lib/bzimage.h"
+
+#define LOAD 0x100000ull
+/* The synthetic image: 4 setup sectors + 0x1000 bytes of code. */
+#define SETUP_SIZE 0xa00u
+#define PM_SIZE 0x1000u
+#define IMG_SIZE (SETUP_SIZE + PM_SIZE)
+#define VERSION_AT 0x700u
+
+static u8 img[0x30000];
+static struct bzimage k;
+static struct cb_err err;
+
+/* A valid 2.15, 64-bit, relocatable header, like Debian's but small. */
+static void make_image(void)
+{
+	memset(img, 0, sizeof(img));
+	memset(img + 0x1ef, 0xff, 2);		/* header.S sentinel bytes */
+	wr8(img, 0x1f1, 4);			/* setup_sects */
+	wr32(img, 0x1f4, PM_SIZE / 16);		/* syssize */
+	wr16(img, 0x1fe, 0xaa55);		/* boot_flag */
+	wr8(img, 0x200, 0xeb);			/* jump ... */
+	wr8(img, 0x201, 0x6a);			/* ... to 0x26c */
+	memcpy(img + 0x202, "HdrS", 4);
+	wr16(img, 0x206, 0x020f);		/* version */
+	wr16(img, 0x20e, VERSION_AT - 0x200);	/* kernel_version */
+	wr8(img, 0x211, 0x01);			/* loadflags: LOADED_HIGH */
+	wr32(img, 0x214, 0x100000);		/* code32_start */
+	wr32(img, 0x22c, 0x7fffffff);		/* initrd_addr_max */
+	wr32(img, 0x230, 0x200000);		/* kernel_alignment */
+	wr8(img, 0x234, 1);			/* relocatable_kernel */
+	wr8(img, 0x235, 21);			/* min_alignment */
+	wr16(img, 0x236, 0x7f);			/* xloadflags */
+	wr32(img, 0x238, 0x7ff);		/* cmdline_size */
+	wr32(img, 0x248, 0x100);		/* payload_offset */
+	wr32(img, 0x24c, 0x800);		/* payload_length */
+	wr64(img, 0x258, 0x1000000);		/* pref_address */
+	wr32(img, 0x260, 0x10000);		/* init_size */
+	memcpy(img + VERSION_AT, "6.1.0-test (builder@host) #1 SMP", 33);
+	/* xz magic at the payload */
+	memcpy(img + SETUP_SIZE + 0x100, "\xfd" "7zXZ\0", 6);
+}
+
+static int parse(u64 avail)
+{
+	err_reset(&err);
+	memset(&k, 0xa5, sizeof(k));
+	return bzimage_parse(img, avail, LOAD, &k, &err);
+}
+
+static void expect_error(u64 avail, const char *detail)
+{
+	assert_fail(parse(avail), err, "kernel", detail);
+}
+
+static void test_good_header(void **state)
+{
+	(void)state;
+	make_image();
+	assert_ok(parse(IMG_SIZE), err);
+	assert_ptr_equal(k.image, img);
+	assert_ptr_equal(k.hdr, (const void *)(img + 0x1f1));
+	assert_int_equal(k.load_addr, LOAD);
+	assert_int_equal(k.setup_size, 0xa00);
+	assert_int_equal(k.pm_addr, LOAD + 0xa00);
+	assert_int_equal(k.pm_size, 0x1000);
+	assert_int_equal(k.header_end, 0x26c);
+	assert_int_equal(k.version, 0x020f);
+	assert_int_equal(k.init_size, 0x10000);
+	assert_int_equal(k.kernel_alignment, 0x200000);
+	assert_int_equal(k.pref_address, 0x1000000);
+	assert_true(k.relocatable);
+	assert_int_equal(k.xloadflags, 0x7f);
+	assert_int_equal(k.cmdline_size, 0x7ff);
+	assert_int_equal(k.initrd_addr_max, 0x7fffffff);
+	assert_ptr_equal(k.version_str, (const char *)img + VERSION_AT);
+	assert_int_equal(k.version_len, 10);		/* "6.1.0-test" */
+	assert_string_equal(bzimage_compression(&k), "xz");
+	/* the header struct reads the raw offsets */
+	assert_int_equal(k.hdr->boot_flag, 0xaa55);
+	assert_int_equal(k.hdr->header, 0x53726448);
+	assert_int_equal(k.hdr->code32_start, 0x100000);
+	assert_int_equal(k.hdr->min_alignment, 21);
+	/* more available than the file: fine */
+	assert_ok(parse(sizeof(img)), err);
+	/* exactly the file: fine */
+	assert_ok(parse(IMG_SIZE), err);
+}
+
+static void test_short_buffer(void **state)
+{
+	u8 *exact;
+
+	(void)state;
+	make_image();
+	expect_error(0x26b, "0x100000: 0x26b bytes loaded or in RAM there, header needs 0x26c");
+	expect_error(0, "0x100000: 0x0 bytes loaded or in RAM there, header needs 0x26c");
+	/* the whole header but not the file */
+	expect_error(0x26c, "setup 0xa00 + code 0x1000 > 0x26c loaded");
+	expect_error(IMG_SIZE - 1, "setup 0xa00 + code 0x1000 > 0x19ff loaded");
+
+	/* only the first avail bytes are read: an exact heap copy (ASan) */
+	exact = malloc(0x26c);
+	assert_non_null(exact);
+	memcpy(exact, img, 0x26c);
+	err_reset(&err);
+	assert_fail(bzimage_parse(exact, 0x26c, 0x2000000, &k, &err), err, "kernel",
+		    "setup 0xa00 + code 0x1000 > 0x26c loaded");
+	err_reset(&err);
+	assert_fail(bzimage_parse(exact, 0x26b, 0x2000000, &k, &err), err, "kernel",
+		    "0x2000000: 0x26b bytes loaded or in RAM there, header needs 0x26c");
+	free(exact);
+}
+
+static void test_magic_rejections(void **state)
+{
+	(void)state;
+	make_image();
+	wr16(img, 0x1fe, 0xaa56);
+	expect_error(IMG_SIZE, "0x100000: boot_flag 0xaa56 header 0x53726448 "
+		     "protocol 0x20f xloadflags 0x7f, want a 64-bit bzImage >= 2.12");
+
+	make_image();
+	memcpy(img + 0x202, "HdrT", 4);
+	expect_error(IMG_SIZE, "0x100000: boot_flag 0xaa55 header 0x54726448 "
+		     "protocol 0x20f xloadflags 0x7f, want a 64-bit bzImage >= 2.12");
+
+	make_image();
+	wr16(img, 0x206, 0x020b);		/* 2.11: no xloadflags */
+	expect_error(IMG_SIZE, "0x100000: boot_flag 0xaa55 header 0x53726448 "
+		     "protocol 0x20b xloadflags 0x7f, want a 64-bit bzImage >= 2.12");
+
+	make_image();
+	wr16(img, 0x236, 0x7e);			/* no XLF_KERNEL_64 */
+	expect_error(IMG_SIZE, "0x100000: boot_flag 0xaa55 header 0x53726448 "
+		     "protocol 0x20f xloadflags 0x7e, want a 64-bit bzImage >= 2.12");
+
+	/* an all-zero file (e.g. nothing loaded there) */
+	memset(img, 0, IMG_SIZE);
+	expect_error(IMG_SIZE, "0x100000: boot_flag 0x0 header 0x0 "
+		     "protocol 0x0 xloadflags 0x0, want a 64-bit bzImage >= 2.12");
+
+	/* the boundaries that pass: protocol 2.12, only XLF_KERNEL_64 */
+	make_image();
+	wr16(img, 0x206, 0x020c);
+	wr16(img, 0x236, 0x01);
+	assert_ok(parse(IMG_SIZE), err);
+	assert_int_equal(k.version, 0x020c);
+	assert_int_equal(k.xloadflags, 1);
+}
+
+static void test_sizes(void **state)
+{
+	(void)state;
+	make_image();
+	wr32(img, 0x1f4, 0);				/* syssize 0 */
+	expect_error(IMG_SIZE, "setup 0xa00 + code 0x0 > 0x1a00 loaded");
+
+	make_image();
+	wr32(img, 0x260, PM_SIZE - 1);			/* init_size < pm_size */
+	expect_error(IMG_SIZE, "init_size 0xfff below or payload 0x100+0x800 "
+		     "past the code size 0x1000");
+	wr32(img, 0x260, PM_SIZE);			/* equal: fine */
+	assert_ok(parse(IMG_SIZE), err);
+
+	make_image();
+	wr32(img, 0x248, 0x900);
+	wr32(img, 0x24c, 0x701);			/* ends at 0x1001 */
+	expect_error(IMG_SIZE, "init_size 0x10000 below or payload 0x900+0x701 "
+		     "past the code size 0x1000");
+	wr32(img, 0x24c, 0x700);			/* ends at 0x1000 */
+	assert_ok(parse(IMG_SIZE), err);
+
+	/* offset + length is computed in 64 bits */
+	make_image();
+	wr32(img, 0x248, 0xffffffff);
+	wr32(img, 0x24c, 0x2);
+	expect_error(IMG_SIZE, "init_size 0x10000 below or payload 0xffffffff+0x2 "
+		     "past the code size 0x1000");
+
+	/* syssize is in 16-byte paragraphs: 0x1000/16 + 1 needs 16 more bytes */
+	make_image();
+	wr32(img, 0x1f4, PM_SIZE / 16 + 1);
+	expect_error(IMG_SIZE, "setup 0xa00 + code 0x1010 > 0x1a00 loaded");
+	assert_ok(parse(IMG_SIZE + 16), err);
+	assert_int_equal(k.pm_size, 0x1010);
+}
+
+static void test_setup_sects(void **state)
+{
+	(void)state;
+	make_image();
+	wr8(img, 0x1f1, 0);			/* 0 means 4 */
+	assert_ok(parse(IMG_SIZE), err);
+	assert_int_equal(k.setup_size, 0xa00);
+	assert_int_equal(k.pm_addr, LOAD + 0xa00);
+
+	make_image();
+	wr8(img, 0x1f1, 1);			/* 1 + 1 sectors */
+	assert_ok(parse(0x400 + PM_SIZE), err);
+	assert_int_equal(k.setup_size, 0x400);
+	assert_int_equal(k.pm_addr, LOAD + 0x400);
+	/* the version string at 0x700 is past the setup code now */
+	assert_null(k.version_str);
+
+	make_image();
+	wr8(img, 0x1f1, 39);			/* Debian's */
+	expect_error(IMG_SIZE, "setup 0x5000 + code 0x1000 > 0x1a00 loaded");
+	assert_ok(parse(0x5000 + PM_SIZE), err);
+	assert_int_equal(k.setup_size, 0x5000);
+
+	make_image();
+	wr8(img, 0x1f1, 255);			/* the most: 0x20000 */
+	assert_ok(parse(0x20000 + PM_SIZE), err);
+	assert_int_equal(k.setup_size, 0x20000);
+	assert_int_equal(k.pm_addr, LOAD + 0x20000);
+}
+
+static void test_header_end_clamp(void **state)
+{
+	static const struct {
+		u8 jump;
+		u32 end;
+	} cases[] = {
+		{ 0x6a, 0x26c },	/* 2.15 */
+		{ 0x62, 0x264 },	/* 2.12: the shortest accepted */
+		{ 0x63, 0x265 },
+		{ 0x66, 0x268 },	/* 2.11..2.14 (handover_offset) */
+		{ 0x00, 0x264 },	/* clamped up */
+		{ 0x61, 0x264 },
+		{ 0x8e, 0x290 },	/* up to edd_mbr_sig_buffer */
+		{ 0x8f, 0x290 },	/* clamped down */
+		{ 0xff, 0x290 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		make_image();
+		wr8(img, 0x201, cases[i].jump);
+		assert_ok(parse(IMG_SIZE), err);
+		if (k.header_end != cases[i].end)
+			fail_msg("jump %#x: header_end %#x, want %#x",
+				 cases[i].jump, k.header_end, cases[i].end);
+	}
+}
+
+static void test_alignment_rules(void **state)
+{
+	(void)state;
+	make_image();
+	wr32(img, 0x230, 0x100000);
+	expect_error(IMG_SIZE, "kernel_alignment 0x100000 not 2^n >= 2 MiB");
+	wr32(img, 0x230, 0x300000);
+	expect_error(IMG_SIZE, "kernel_alignment 0x300000 not 2^n >= 2 MiB");
+	wr32(img, 0x230, 0);
+	expect_error(IMG_SIZE, "kernel_alignment 0x0 not 2^n >= 2 MiB");
+	wr32(img, 0x230, 0x1fffff);
+	expect_error(IMG_SIZE, "kernel_alignment 0x1fffff not 2^n >= 2 MiB");
+	wr32(img, 0x230, 0xffffffff);
+	expect_error(IMG_SIZE, "kernel_alignment 0xffffffff not 2^n >= 2 MiB");
+	wr32(img, 0x230, 0x400000);
+	assert_ok(parse(IMG_SIZE), err);
+	assert_int_equal(k.kernel_alignment, 0x400000);
+	wr32(img, 0x230, 0x80000000);
+	assert_ok(parse(IMG_SIZE), err);
+
+	/* non-relocatable: pref_address must be 2 MiB aligned, alignment is not looked at */
+	make_image();
+	wr8(img, 0x234, 0);
+	wr64(img, 0x258, 0x1100000);
+	expect_error(IMG_SIZE, "pref_address 0x1100000 not 2 MiB aligned");
+	wr64(img, 0x258, 0x100000000001ull);
+	expect_error(IMG_SIZE, "pref_address 0x100000000001 not 2 MiB aligned");
+	wr64(img, 0x258, 0x1000000);
+	wr32(img, 0x230, 0x1000);
+	assert_ok(parse(IMG_SIZE), err);
+	assert_false(k.relocatable);
+	assert_int_equal(k.kernel_alignment, 0x1000);
+
+	/* relocatable_kernel: any nonzero value */
+	make_image();
+	wr8(img, 0x234, 0x80);
+	assert_ok(parse(IMG_SIZE), err);
+	assert_true(k.relocatable);
+}
+
+static void test_version_string(void **state)
+{
+	(void)state;
+	make_image();
+	wr16(img, 0x20e, 0);			/* none */
+	assert_ok(parse(IMG_SIZE), err);
+	assert_null(k.version_str);
+	assert_int_equal(k.version_len, 0);
+
+	/* ends at a NUL */
+	make_image();
+	memcpy(img + VERSION_AT, "5.10.0\0rest", 11);
+	assert_ok(parse(IMG_SIZE), err);
+	assert_int_equal(k.version_len, 6);
+
+	/* empty */
+	make_image();
+	img[VERSION_AT] = '\0';
+	assert_ok(parse(IMG_SIZE), err);
+	assert_ptr_equal(k.version_str, (const char *)img + VERSION_AT);
+	assert_int_equal(k.version_len, 0);
+
+	/* runs into the end of the setup code: stops there */
+	make_image();
+	wr16(img, 0x20e, SETUP_SIZE - 3 - 0x200);
+	memcpy(img + SETUP_SIZE - 3, "abcdef", 6);
+	assert_ok(parse(IMG_SIZE), err);
+	assert_ptr_equal(k.version_str, (const char *)img + SETUP_SIZE - 3);
+	assert_int_equal(k.version_len, 3);
+
+	/* starting at or past the end of the setup code: ignored */
+	make_image();
+	wr16(img, 0x20e, SETUP_SIZE - 0x200);
+	assert_ok(parse(IMG_SIZE), err);
+	assert_null(k.version_str);
+	wr16(img, 0x20e, 0xffff);
+	assert_ok(parse(IMG_SIZE), err);
+	assert_null(k.version_str);
+	/* the pointer is relative to 0x200: 1 means 0x201 (the jump byte) */
+	wr16(img, 0x20e, 1);
+	assert_ok(parse(IMG_SIZE), err);
+	assert_ptr_equal(k.version_str, (const char *)img + 0x201);
+	assert_int_equal(k.version_len, 7);	/* "\x6aHdrS\x0f\x02", then realmode_swtch 0 */
+}
+
+static void test_version_string_reads_only_setup(void **state)
+{
+	/* an exact heap copy: the version scan stops at the setup code end */
+	u8 *exact = malloc(IMG_SIZE);
+
+	(void)state;
+	assert_non_null(exact);
+	make_image();
+	memcpy(exact, img, IMG_SIZE);
+	wr16(exact, 0x20e, SETUP_SIZE - 8 - 0x200);
+	memset(exact + SETUP_SIZE - 8, 'v', 8);
+	memset(exact + SETUP_SIZE, 'w', PM_SIZE);	/* no NUL after it */
+	err_reset(&err);
+	assert_ok(bzimage_parse(exact, IMG_SIZE, LOAD, &k, &err), err);
+	assert_int_equal(k.version_len, 8);
+	free(exact);
+}
+
+static void test_runtime_start(void **state)
+{
+	struct bzimage r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.relocatable = true;
+	r.kernel_alignment = 0x200000;
+	r.pref_address = 0x1000000;
+	/* aligned, at or above pref: stays */
+	assert_int_equal(bzimage_runtime_start(&r, 0x1000000), 0x1000000);
+	assert_int_equal(bzimage_runtime_start(&r, 0x3400000), 0x3400000);
+	assert_int_equal(bzimage_runtime_start(&r, 0x100000000ull), 0x100000000ull);
+	/* unaligned: up to the next multiple of kernel_alignment */
+	assert_int_equal(bzimage_runtime_start(&r, 0x1000001), 0x1200000);
+	assert_int_equal(bzimage_runtime_start(&r, 0x11fffff), 0x1200000);
+	assert_int_equal(bzimage_runtime_start(&r, 0x1005000), 0x1200000);
+	/* below pref: raised to pref (Linux's LOAD_PHYSICAL_ADDR rule) */
+	assert_int_equal(bzimage_runtime_start(&r, 0), 0x1000000);
+	assert_int_equal(bzimage_runtime_start(&r, 0x400000), 0x1000000);
+	assert_int_equal(bzimage_runtime_start(&r, 0xe00001), 0x1000000);
+	assert_int_equal(bzimage_runtime_start(&r, 0xffffff), 0x1000000);
+	/* a larger alignment */
+	r.kernel_alignment = 0x1000000;
+	assert_int_equal(bzimage_runtime_start(&r, 0x1200000), 0x2000000);
+	/* non-relocatable: always pref_address */
+	r.relocatable = false;
+	r.kernel_alignment = 0x200000;
+	assert_int_equal(bzimage_runtime_start(&r, 0x1000000), 0x1000000);
+	assert_int_equal(bzimage_runtime_start(&r, 0x3400000), 0x1000000);
+	assert_int_equal(bzimage_runtime_start(&r, 0x100000), 0x1000000);
+}
+
+static void test_compression(void **state)
+{
+	static const struct {
+		u8 b0, b1;
+		const char *name;
+	} magic[] = {
+		{ 0x1f, 0x8b, "gzip" }, { 0x1f, 0x9e, "gzip" },
+		{ 0x42, 0x5a, "bzip2" }, { 0x5d, 0x00, "lzma" },
+		{ 0xfd, 0x37, "xz" }, { 0x89, 0x4c, "lzo" },
+		{ 0x02, 0x21, "lz4" }, { 0x28, 0xb5, "zstd" },
+		{ 0x7f, 'E', "elf" }, { 0x1f, 0x00, "unknown" },
+		{ 0x00, 0x00, "unknown" }, { 0x5d, 0x01, "unknown" },
+		{ 0x28, 0xb6, "unknown" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(magic); i++) {
+		make_image();
+		img[SETUP_SIZE + 0x100] = magic[i].b0;
+		img[SETUP_SIZE + 0x101] = magic[i].b1;
+		assert_ok(parse(IMG_SIZE), err);
+		assert_string_equal(bzimage_compression(&k), magic[i].name);
+	}
+	/* the magic is at protected-mode start + payload_offset */
+	make_image();
+	wr32(img, 0x248, 0);
+	img[SETUP_SIZE] = 0x28;
+	img[SETUP_SIZE + 1] = 0xb5;
+	assert_ok(parse(IMG_SIZE), err);
+	assert_string_equal(bzimage_compression(&k), "zstd");
+	/* fewer than two payload bytes */
+	make_image();
+	wr32(img, 0x24c, 1);
+	assert_ok(parse(IMG_SIZE), err);
+	assert_string_equal(bzimage_compression(&k), "none");
+	wr32(img, 0x24c, 0);
+	assert_ok(parse(IMG_SIZE), err);
+	assert_string_equal(bzimage_compression(&k), "none");
+}
+
+/* ---- the real Debian kernel (boot-contract.md, IMG) -------------------- */
+
+static void test_debian_kernel(void **state)
+{
+	char path[512];
+	size_t len = 0;
+	u8 *file;
+
+	(void)state;
+	src_path(path, sizeof(path), "build/cache/kernels/debian-vmlinuz");
+	file = read_whole_file(path, &len);
+	if (!file) {
+		print_message("skipping: %s not found (make kernel)\n", path);
+		skip();
+		return;
+	}
+	err_reset(&err);
+	/* loaded the way jailhouse-cell-linux does: pm part at pref_address */
+	assert_ok(bzimage_parse(file, len, 0x1000000 - 0x5000, &k, &err), err);
+	assert_int_equal(k.setup_size, 0x5000);		/* setup_sects 39 */
+	assert_int_equal(k.pm_addr, 0x1000000);
+	assert_int_equal(k.pm_size, 0x7d8200);		/* syssize 0x7d820 */
+	assert_int_equal(k.header_end, 0x26c);		/* jump EB 6A */
+	assert_int_equal(k.version, 0x020f);
+	assert_int_equal(k.init_size, 0x3f98000);
+	assert_int_equal(k.kernel_alignment, 0x200000);
+	assert_int_equal(k.pref_address, 0x1000000);
+	assert_true(k.relocatable);
+	assert_int_equal(k.xloadflags, 0x7f);
+	assert_int_equal(k.cmdline_size, 0x7ff);
+	assert_int_equal(k.initrd_addr_max, 0x7fffffff);
+	assert_int_equal(k.hdr->payload_offset, 0x2cc);
+	assert_int_equal(k.hdr->payload_length, 0x7bf070);
+	assert_string_equal(bzimage_compression(&k), "xz");
+	assert_non_null(k.version_str);
+	if (len == 8247232) {	/* the 6.1.0-56 image of boot-contract.md */
+		assert_int_equal(k.version_len, 14);
+		assert_memory_equal(k.version_str, "6.1.0-56-amd64", 14);
+	}
+	assert_int_equal(bzimage_runtime_start(&k, k.pm_addr), 0x1000000);
+	/* truncated by one byte of the code part */
+	err_reset(&err);
+	assert_fail(bzimage_parse(file, 0x5000 + 0x7d8200 - 1, 0x1000000 - 0x5000,
+				  &k, &err), err, "kernel",
+		    "setup 0x5000 + code 0x7d8200 > 0x7dd1ff loaded");
+	free(file);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_header),
+		cmocka_unit_test(test_short_buffer),
+		cmocka_unit_test(test_magic_rejections),
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_setup_sects),
+		cmocka_unit_test(test_header_end_clamp),
+		cmocka_unit_test(test_alignment_rules),
+		cmocka_unit_test(test_version_string),
+		cmocka_unit_test(test_version_string_reads_only_setup),
+		cmocka_unit_test(test_runtime_start),
+		cmocka_unit_test(test_compression),
+		cmocka_unit_test(test_debian_kernel),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
