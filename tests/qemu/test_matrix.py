@@ -130,3 +130,22 @@ def test_ram_above_4g_with_the_initrd_there(tmp_path):
     lo, = struct.unpack_from("<I", bp, 0x218)
     hi, = struct.unpack_from("<I", bp, 0xc0)
     assert (hi << 32 | lo) == 0x100000000
+
+
+def test_smallest_cell_for_the_jailhouse_guest_kernel(tmp_path):
+    """1 MiB low RAM plus 20 MiB: init_size (13.7 MiB from 2 MiB) and the
+    initrd fit, the memmap the kernel then builds needs the rest (18 MiB
+    of high RAM is too little: the kernel panics in its own setup, see
+    docs/kernel.md). The root loads the kernel above the initrd; the loader
+    moves it to pref_address."""
+    if not os.path.exists(JH_KERNEL):
+        pytest.fail("%s missing: make check builds it (scripts/build-kernel.sh)" % JH_KERNEL)
+    kh = kernel_params(JH_KERNEL)
+    body = "cpus 0\nram 0x0 1M\nram 0x200000 20M\n"
+    window_end = kh["pref_address"] + kh["init_size"]
+    initrd = (window_end + 0xfff) & ~0xfff
+    b = harness.Boot("jh-smallest", desc(tmp_path, "small", body), "microvm",
+                     kernel=JH_KERNEL, kernel_addr=0x1200000, initrd_addr=initrd,
+                     cmdline=CMDLINE)
+    assert initrd + len(b.initrd_bytes) <= 0x1200000
+    check(b, b.run(), "(moved)")
