@@ -125,4 +125,22 @@ static inline u8 *read_whole_file(const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * Debian's kernel as `make kernel` caches it; marks the test skipped (and
+ * returns NULL) when it is not there.
+ */
+static inline u8 *debian_kernel_or_skip(size_t *len)
+{
+	char path[512];
+	u8 *file;
+
+	src_path(path, sizeof(path), "build/cache/kernels/debian-vmlinuz");
+	file = read_whole_file(path, len);
+	if (!file) {
+		print_message("skipping: %s not found (make kernel)\n", path);
+		skip();
+	}
+	return file;
+}
+
 #endif

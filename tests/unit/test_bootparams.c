@@ -451,18 +451,13 @@ static void test_no_initrd_zeroes_ramdisk_fields(void **state)
 
 static void test_debian_kernel_header(void **state)
 {
-	char path[512];
 	size_t len = 0;
 	u8 *file;
 
 	(void)state;
-	src_path(path, sizeof(path), "build/cache/kernels/debian-vmlinuz");
-	file = read_whole_file(path, &len);
-	if (!file) {
-		print_message("skipping: %s not found (make kernel)\n", path);
-		skip();
+	file = debian_kernel_or_skip(&len);
+	if (!file)
 		return;
-	}
 	err_reset(&err);
 	assert_ok(bzimage_parse(file, len, 0xffb000, &k, &err), err);
 	memcpy(img, file, sizeof(img));

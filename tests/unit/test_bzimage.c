@@ -431,18 +431,13 @@ static void test_compression(void **state)
 
 static void test_debian_kernel(void **state)
 {
-	char path[512];
 	size_t len = 0;
 	u8 *file;
 
 	(void)state;
-	src_path(path, sizeof(path), "build/cache/kernels/debian-vmlinuz");
-	file = read_whole_file(path, &len);
-	if (!file) {
-		print_message("skipping: %s not found (make kernel)\n", path);
-		skip();
+	file = debian_kernel_or_skip(&len);
+	if (!file)
 		return;
-	}
 	err_reset(&err);
 	/* loaded the way jailhouse-cell-linux does: pm part at pref_address */
 	assert_ok(bzimage_parse(file, len, 0x1000000 - 0x5000, &k, &err), err);
