@@ -66,8 +66,17 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-int params_parse(const char *buf, size_t bufsize, struct params *p,
-		 struct cb_err *err)
+static void set_defaults(struct params *p, const char *cmdline)
+{
+	cb_memset(p, 0, sizeof(*p));
+	p->log = LOG_DEFAULT;
+	p->cpu_wait_ms = PARAMS_DEFAULT_CPU_WAIT_MS;
+	p->cmdline = cmdline;
+}
+
+/* Fills p as it goes: only params_parse's local copy ever sees a failure. */
+static int parse_into(const char *buf, size_t bufsize, struct params *p,
+		      struct cb_err *err)
 {
 	/* numeric keys: fewest and most numbers, as 0xMINMAX */
 	static const u8 counts[] = { 0x12, 0x22, 0x12, 0x11, 0x22, 0x11 };
@@ -75,11 +84,7 @@ int params_parse(const char *buf, size_t bufsize, struct params *p,
 	const char *s = buf, *end = buf + len;
 	u32 seen = 0;
 
-	cb_memset(p, 0, sizeof(*p));
-	p->log = LOG_DEFAULT;
-	p->cpu_wait_ms = PARAMS_DEFAULT_CPU_WAIT_MS;
-	p->cmdline = end;
-
+	set_defaults(p, end);
 	if (len == bufsize)
 		return cb_fail(err, WHAT, "no NUL in its %zu bytes", bufsize);
 	for (; s < end; s++)
@@ -171,6 +176,20 @@ bad:
 	}
 	if (!p->has_kernel)
 		return cb_fail(err, WHAT, "no kernel=ADDR (-s \"...\" -a 0x1000?)");
+	return 0;
+}
+
+int params_parse(const char *buf, size_t bufsize, struct params *p,
+		 struct cb_err *err)
+{
+	struct params q;
+
+	/* all or nothing: a failed parse leaves the defaults, never a half */
+	if (parse_into(buf, bufsize, &q, err)) {
+		set_defaults(p, "");
+		return -1;
+	}
+	*p = q;
 	return 0;
 }
 

@@ -66,7 +66,8 @@ struct params {
 
 /*
  * Parses the descriptor in buf[0..bufsize). The string must be terminated
- * by a NUL inside the buffer. Returns 0, or -1 with err filled.
+ * by a NUL inside the buffer. Returns 0, or -1 with err filled and *p at
+ * the defaults (no key given, empty command line): never half-parsed.
  */
 int params_parse(const char *buf, size_t bufsize, struct params *p,
 		 struct cb_err *err);

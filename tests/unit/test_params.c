@@ -331,6 +331,42 @@ static void test_console_errors(void **state)
 		     "ADDR [,BAUD], PORT <= 0xfff8, BAUD = 115200/N");
 }
 
+/*
+ * Issue 8, item 1: a failed parse leaves the struct at its defaults, never
+ * half-filled (a console kind stored before the rest of the value failed,
+ * a mem= range, a kernel= address ...), so nothing downstream can act on a
+ * spec that did not parse whole.
+ */
+static void test_failed_parse_leaves_defaults(void **state)
+{
+	static const char *const bad[] = {
+		"kernel=1 console=ttyS0,115200",
+		"kernel=1 console=serial",
+		"kernel=1 console=mmio,0x3f8,7",
+		"kernel=1 console=mmio32,0xfe000000,BAD",
+		"kernel=1 console=io,0x3f8,BAD",
+		"kernel=1 console=io,0x3f8 log=loud",
+		"log=quiet kernel=1 bogus=1",
+		"kernel=1 initrd=0x100000,0x1000 config=0x80000 comm=0x200000 "
+		"mem=0,0x1000 cpu_wait_ms=5 kernel=2",
+		"kernel=1 mem=0,0x1000 cpu_wait_ms=60001",
+		"initrd=0x100000,0x1000 console=io,0x3f8 -- console=ttyS0",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (parse(bad[i]) != -1)
+			fail_msg("'%s' was accepted", bad[i]);
+		assert_false(p.has_kernel);
+		assert_int_equal(p.kernel_addr, 0);
+		assert_int_equal(p.kernel_size, 0);
+		assert_int_equal(p.cmdline_len, 0);
+		assert_non_null(p.cmdline);
+		assert_string_equal(p.cmdline, "");
+		assert_defaults_except_kernel();
+	}
+}
+
 static void test_log(void **state)
 {
 	(void)state;
@@ -622,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_mem_errors),
 		cmocka_unit_test(test_console),
 		cmocka_unit_test(test_console_errors),
+		cmocka_unit_test(test_failed_parse_leaves_defaults),
 		cmocka_unit_test(test_log),
 		cmocka_unit_test(test_cpu_wait_ms),
 		cmocka_unit_test(test_given_twice),
