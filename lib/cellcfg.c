@@ -8,7 +8,6 @@ struct u32_unaligned {
 	u32 v;
 } __attribute__((packed));
 
-/* The arrays after the descriptor: element sizes and names, in file order. */
 /*
  * The descriptor, then the arrays after it, in file order: element sizes
  * and names (the arrays' counts are consecutive u32s in the descriptor).
@@ -62,25 +61,46 @@ int cellcfg_parse(const void *buf, u64 len, struct cell_config *cfg,
 	cfg->total_size = off;
 	cb_memcpy(cfg->name, d->name, JAILHOUSE_CELL_NAME_MAXLEN);
 
+	/* the hypervisor's limits: cell_init() and its temporary mapping */
+	if (cfg->cpu_set_size > CELLCFG_MAX_CPU_SET || off > CELLCFG_MAX_SIZE)
+		return cb_fail(err, WHAT, "cpu set %#x, config %#lx bytes; "
+			       "Jailhouse takes up to %#x and %#x",
+			       cfg->cpu_set_size, off, CELLCFG_MAX_CPU_SET,
+			       CELLCFG_MAX_SIZE);
+	/* size 0: a placeholder that maps nothing (ivshmem index filler) */
 	for (u32 i = 0; i < cfg->num_mem; i++) {
 		const struct jailhouse_memory *m = &cfg->mem[i];
+		bool wraps = m->virt_start + m->size < m->virt_start;
 
-		if (m->size == 0 || m->virt_start + m->size < m->virt_start)
-			return cb_fail(err, WHAT, "region %u: %#lx+%#lx is empty or "
-				       "wraps", i, m->virt_start,
-				       m->size);
+		if (wraps || ((cellcfg_mem_is_ram(m) || cellcfg_mem_is_comm(m)) &&
+			      ((m->virt_start | m->size) & 0xfff)))
+			return cb_fail(err, WHAT, "region %u: %#lx+%#lx %s", i,
+				       m->virt_start, m->size, wraps ? "wraps" :
+				       "is RAM/comm but not page-aligned");
+	}
+	for (u32 i = 0; i < cfg->num_pci_devices; i++) {
+		const struct jailhouse_pci_device *p = &cfg->pci_devices[i];
+		u64 end = (u64)p->shmem_regions_start + 2 + p->shmem_peers;
+
+		if (p->type == JAILHOUSE_PCI_TYPE_IVSHMEM &&
+		    (end > cfg->num_mem || p->shmem_dev_id >= IVSHMEM_MAX_PEERS))
+			return cb_fail(err, WHAT, "pci device %u: ivshmem regions "
+				       "%u-%lu id %u, want < %u regions, id < %u",
+				       i, p->shmem_regions_start, end - 1,
+				       p->shmem_dev_id, cfg->num_mem,
+				       IVSHMEM_MAX_PEERS);
 	}
 	return 0;
 }
 
 bool cellcfg_mem_is_ram(const struct jailhouse_memory *m)
 {
-	return (m->flags & JAILHOUSE_MEM_RAM_CLASS_MASK) == JAILHOUSE_MEM_RAM_CLASS;
+	return m->size && (m->flags & JAILHOUSE_MEM_RAM_CLASS_MASK) == JAILHOUSE_MEM_RAM_CLASS;
 }
 
 bool cellcfg_mem_is_comm(const struct jailhouse_memory *m)
 {
-	return (m->flags & JAILHOUSE_MEM_COMM_REGION) != 0;
+	return m->size && (m->flags & JAILHOUSE_MEM_COMM_REGION);
 }
 
 unsigned int cellcfg_num_cpus(const struct cell_config *cfg)

@@ -58,6 +58,34 @@
 
 #define JAILHOUSE_IOAPIC_STANDARD_ADDR	0xFEC00000ull
 
+/* cache region types and flags */
+#define JAILHOUSE_CACHE_L3_CODE		0x01
+#define JAILHOUSE_CACHE_L3_DATA		0x02
+#define JAILHOUSE_CACHE_L3		0x03
+#define JAILHOUSE_CACHE_ROOTSHARED	0x0001
+
+/* PCI device types, ivshmem protocols, capability flags */
+#define JAILHOUSE_PCI_TYPE_DEVICE	0x01
+#define JAILHOUSE_PCI_TYPE_BRIDGE	0x02
+#define JAILHOUSE_PCI_TYPE_IVSHMEM	0x03
+#define JAILHOUSE_SHMEM_PROTO_UNDEFINED	0x0000
+#define JAILHOUSE_SHMEM_PROTO_VETH	0x0001
+#define JAILHOUSE_SHMEM_PROTO_CUSTOM	0x4000	/* 0x4000..0x7fff */
+#define JAILHOUSE_SHMEM_PROTO_VIRTIO_FRONT 0x8000 /* + virtio device id */
+#define JAILHOUSE_SHMEM_PROTO_VIRTIO_BACK 0xc000
+#define JAILHOUSE_PCI_MSI_64BITS	0x01	/* msi_flags bits */
+#define JAILHOUSE_PCI_MSI_MASKABLE	0x02
+#define JAILHOUSE_PCI_EXT_CAP		0x8000	/* in jailhouse_pci_capability.id */
+#define JAILHOUSE_PCICAPS_WRITE		0x0001
+
+/* hypervisor limits (hypervisor/ivshmem.c, control.c, x86 paging.h) */
+#define IVSHMEM_MAX_PEERS		12
+#define CELLCFG_MAX_CPU_SET		0x1000	/* one page */
+#define CELLCFG_MAX_SIZE		0x10000	/* NUM_TEMPORARY_PAGES = 16 */
+
+/* the system (root cell) config's signature, for telling it apart */
+#define JAILHOUSE_SYSTEM_SIGNATURE	"JHSYS"
+
 struct jailhouse_console {
 	u64 address;		/* 0x00 */
 	u32 size;		/* 0x08 */

@@ -419,47 +419,197 @@ static void test_huge_counts(void **state)
 		     "1073741824 stream ids at 0x84 pass its 0x1000 bytes");
 }
 
-static void test_empty_or_wrapping_region(void **state)
+/*
+ * Rule: a zero-sized region is a placeholder (Jailhouse's { 0 } between
+ * ivshmem regions). It is accepted whatever its flags and address, and it
+ * is neither RAM, nor the comm region, nor a grant.
+ */
+static void test_zero_sized_placeholder(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+	struct jailhouse_memory zero = { 0, 0, 0, 0 };
+
+	(void)state;
+	src_full(&c);
+	c.d.num_memory_regions = 5;
+	c.mem[3] = zero;				/* the { 0 } of the demo */
+	c.mem[4] = (struct jailhouse_memory){ 0, 0x100000, 0, COMM_FLAGS };
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	assert_int_equal(cfg.num_mem, 5);
+	assert_false(cellcfg_mem_is_ram(&cfg.mem[3]));
+	assert_false(cellcfg_mem_is_comm(&cfg.mem[4]));
+	/* the comm region is the real one, not the empty one */
+	assert_ptr_equal(cellcfg_comm_region(&cfg), &cfg.mem[1]);
+
+	/* placeholders first: still no comm region, no RAM, no grant */
+	src_init(&c);
+	c.d.cpu_set_size = 1;
+	c.cpus[0] = 1;
+	c.d.num_memory_regions = 3;
+	c.mem[0] = zero;
+	c.mem[1] = (struct jailhouse_memory){ 0, 0x100000, 0, COMM_FLAGS };
+	c.mem[2] = (struct jailhouse_memory){ 0, 0x3000, 0, RAM_FLAGS };
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	assert_null(cellcfg_comm_region(&cfg));
+	assert_false(cellcfg_mem_is_ram(&cfg.mem[2]));
+	assert_false(cellcfg_mem_granted(&cfg, 0x3000, 1, 0));
+	/* an empty range is not inside an empty region either */
+	assert_false(cellcfg_mem_granted(&cfg, 0x4000, 1, 0));
+
+	/* a placeholder at the very top does not wrap */
+	c.mem[0].virt_start = 0xffffffffffffffffull;
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+}
+
+/* Rule: a region whose end passes 2^64 is refused. */
+static void test_wrapping_region(void **state)
 {
 	struct cfgsrc c;
 	size_t len;
 
 	(void)state;
 	src_full(&c);
-	c.mem[1].size = 0;
-	len = serialize(&c, cbuf);
-	expect_error(cbuf, len, "region 1: 0x100000+0x0 is empty or wraps");
-
-	src_full(&c);
 	c.mem[2].virt_start = 0xfffffffffffff000ull;
 	c.mem[2].size = 0x2000;
 	len = serialize(&c, cbuf);
-	expect_error(cbuf, len,
-		     "region 2: 0xfffffffffffff000+0x2000 is empty or wraps");
+	expect_error(cbuf, len, "region 2: 0xfffffffffffff000+0x2000 wraps");
 
 	/* ending exactly at 2^64 counts as wrapping (end not representable) */
 	src_full(&c);
 	c.mem[0].virt_start = 0xfffffffffffff000ull;
 	c.mem[0].size = 0x1000;
 	len = serialize(&c, cbuf);
-	expect_error(cbuf, len,
-		     "region 0: 0xfffffffffffff000+0x1000 is empty or wraps");
+	expect_error(cbuf, len, "region 0: 0xfffffffffffff000+0x1000 wraps");
 
-	/* one page below the top is fine */
+	/* any kind of region: an ivshmem one too */
+	src_full(&c);
+	c.mem[0] = (struct jailhouse_memory){ 0, 0xffffffffffff0000ull,
+		0x20000, JAILHOUSE_MEM_READ | JAILHOUSE_MEM_ROOTSHARED };
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "region 0: 0xffffffffffff0000+0x20000 wraps");
+
+	/* one page below the top is fine; phys_start is not checked */
 	src_full(&c);
 	c.mem[0].virt_start = 0xffffffffffffe000ull;
+	c.mem[0].phys_start = 0xfffffffffffff000ull;
 	c.mem[0].size = 0x1000;
 	len = serialize(&c, cbuf);
 	assert_ok(parse_buf(cbuf, len), err);
+}
 
-	/* the first bad region is named; phys_start is not checked */
+/*
+ * Rule: RAM and the comm region must be whole pages (Jailhouse would
+ * emulate a sub-page region as MMIO); other regions may be sub-page.
+ */
+static void test_page_alignment(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
 	src_full(&c);
-	c.mem[0].phys_start = 0xfffffffffffff000ull;
-	c.mem[0].size = 0x100000;
-	c.mem[1].size = 0;
-	c.mem[2].size = 0;
+	c.mem[2].size = 0x4000800;
 	len = serialize(&c, cbuf);
-	expect_error(cbuf, len, "region 1: 0x100000+0x0 is empty or wraps");
+	expect_error(cbuf, len,
+		     "region 2: 0x200000+0x4000800 is RAM/comm but not page-aligned");
+
+	src_full(&c);
+	c.mem[1].virt_start = 0x100800;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len,
+		     "region 1: 0x100800+0x1000 is RAM/comm but not page-aligned");
+
+	/* MMIO and shared memory may be sub-page; phys is never checked */
+	src_full(&c);
+	c.mem[0].phys_start = 0x3a600800;
+	c.d.num_memory_regions = 5;
+	c.mem[3] = (struct jailhouse_memory){ 0xfed00000, 0xfed00000, 0x400,
+		JAILHOUSE_MEM_READ | JAILHOUSE_MEM_IO };
+	c.mem[4] = (struct jailhouse_memory){ 0x3f000800, 0x3f000800, 0x800,
+		JAILHOUSE_MEM_READ | JAILHOUSE_MEM_ROOTSHARED };
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+}
+
+/* Rule: the hypervisor takes a cpu set of one page, a config of 16 pages. */
+static void test_hypervisor_size_limits(void **state)
+{
+	static u8 big[0x10100];
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_init(&c);
+	c.d.cpu_set_size = 8;
+	c.cpus[0] = 4;
+	len = serialize(&c, big);
+	wr32(big, 0x30, 0x1000);		/* cpu set of exactly one page */
+	assert_ok(parse_buf(big, 132 + 0x1000), err);
+	wr32(big, 0x30, 0x1001);
+	assert_fail(parse_buf(big, sizeof(big)), err, "cell config",
+		    "cpu set 0x1001, config 0x1085 bytes; Jailhouse takes up "
+		    "to 0x1000 and 0x10000");
+	/* 16 pages in all: 132 + cpu set + 2038 stream ids = 0x10000 */
+	wr32(big, 0x30, 8);
+	wr32(big, 0x4c, (0x10000 - 132 - 8) / 4);
+	assert_ok(parse_buf(big, 0x10000), err);
+	wr32(big, 0x30, 12);
+	assert_fail(parse_buf(big, sizeof(big)), err, "cell config",
+		    "cpu set 0xc, config 0x10004 bytes; Jailhouse takes up to "
+		    "0x1000 and 0x10000");
+	(void)len;
+}
+
+/*
+ * Rule: an ivshmem device's regions (state table, read/write, one output
+ * section per peer) are indices start .. start + 2 + peers - 1, all inside
+ * the cell's memory regions; its id is below 12. Placeholders count.
+ */
+static void test_ivshmem_region_range(void **state)
+{
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_full(&c);
+	c.d.num_memory_regions = 8;
+	for (int i = 3; i < 8; i++)
+		c.mem[i] = (struct jailhouse_memory){ 0, 0, 0, 0 };
+	c.mem[3] = (struct jailhouse_memory){ 0x3f000000, 0x3f000000, 0x1000,
+		JAILHOUSE_MEM_READ | JAILHOUSE_MEM_ROOTSHARED };
+	c.pci[0].type = JAILHOUSE_PCI_TYPE_IVSHMEM;
+	c.pci[0].shmem_regions_start = 3;
+	c.pci[0].shmem_peers = 3;			/* 3 .. 7: fits */
+	c.pci[0].shmem_dev_id = 11;
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+
+	c.pci[0].shmem_regions_start = 4;		/* 4 .. 8 */
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "pci device 0: ivshmem regions 4-8 id 11, "
+		     "want < 8 regions, id < 12");
+
+	c.pci[0].shmem_regions_start = 3;
+	c.pci[0].shmem_dev_id = 12;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "pci device 0: ivshmem regions 3-7 id 12, "
+		     "want < 8 regions, id < 12");
+
+	/* no overflow with the largest start */
+	c.pci[0].shmem_regions_start = 0xffffffff;
+	c.pci[0].shmem_dev_id = 0;
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "pci device 0: ivshmem regions 4294967295-"
+		     "4294967299 id 0, want < 8 regions, id < 12");
+
+	/* other device types do not use the fields */
+	c.pci[0].type = JAILHOUSE_PCI_TYPE_DEVICE;
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
 }
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -648,7 +798,11 @@ int main(void)
 		cmocka_unit_test(test_truncated_descriptor),
 		cmocka_unit_test(test_each_array_truncated),
 		cmocka_unit_test(test_huge_counts),
-		cmocka_unit_test(test_empty_or_wrapping_region),
+		cmocka_unit_test(test_zero_sized_placeholder),
+		cmocka_unit_test(test_wrapping_region),
+		cmocka_unit_test(test_page_alignment),
+		cmocka_unit_test(test_hypervisor_size_limits),
+		cmocka_unit_test(test_ivshmem_region_range),
 		cmocka_unit_test(test_mem_is_ram),
 		cmocka_unit_test(test_num_cpus),
 		cmocka_unit_test(test_comm_region_lookup),
