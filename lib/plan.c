@@ -4,12 +4,15 @@
 
 struct avoid {
 	u32 n;
-	struct range r[PLAN_MAX_RESERVED + 4];
+	struct range r[PLAN_MAX_RESERVED + 5];
 };
 
 static void avoid_init(struct avoid *a, const struct plan_input *in)
 {
-	a->n = 0;
+	a->n = 1;	/* the one range every plan avoids: see plan.h */
+	a->r[0].start = PLAN_MAP_LIMIT;
+	a->r[0].end = UINT64_MAX;
+	a->r[0].name = PLAN_MAP_LIMIT_NAME;
 	for (u32 i = 0; i < in->num_reserved && i < PLAN_MAX_RESERVED; i++)
 		a->r[a->n++] = in->reserved[i];
 }

@@ -27,6 +27,13 @@
 
 #define PLAN_MAX_RESERVED 16
 #define PLAN_INITRD_ALIGN 0x1000u
+/*
+ * The loader maps (lib/pagetable.c) and so reaches only addresses below
+ * 2^47: the planner treats everything from there up as one more reserved
+ * range, so that RAM above is never chosen and a file there is refused.
+ */
+#define PLAN_MAP_LIMIT (1ull << 47)
+#define PLAN_MAP_LIMIT_NAME "unmapped space from 2^47"
 
 struct plan_input {
 	const struct range *ram;	/* RAM the cell owns, sorted, merged */
