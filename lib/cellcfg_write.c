@@ -21,8 +21,11 @@ size_t cellcfg_write_size(const struct cell_desc *d)
 {
 	return sizeof(struct jailhouse_cell_desc) + cellcfg_cpu_set_size(d) +
 	       (size_t)d->num_mem * sizeof(struct jailhouse_memory) +
+	       (size_t)d->num_cache * sizeof(struct jailhouse_cache) +
 	       (size_t)d->num_irqchips * sizeof(struct jailhouse_irqchip) +
-	       (size_t)d->num_pio * sizeof(struct jailhouse_pio);
+	       (size_t)d->num_pio * sizeof(struct jailhouse_pio) +
+	       (size_t)d->num_pci * sizeof(struct jailhouse_pci_device) +
+	       (size_t)d->num_caps * sizeof(struct jailhouse_pci_capability);
 }
 
 static void write_header(const struct cell_desc *d, u8 *out)
@@ -38,8 +41,11 @@ static void write_header(const struct cell_desc *d, u8 *out)
 	h.flags = d->flags;
 	h.cpu_set_size = cellcfg_cpu_set_size(d);
 	h.num_memory_regions = d->num_mem;
+	h.num_cache_regions = d->num_cache;
 	h.num_irqchips = d->num_irqchips;
 	h.num_pio_regions = d->num_pio;
+	h.num_pci_devices = d->num_pci;
+	h.num_pci_caps = d->num_caps;
 	h.cpu_reset_address = d->cpu_reset_address;
 	h.msg_reply_timeout = d->msg_reply_timeout;
 	h.console = d->console;
@@ -62,6 +68,12 @@ int cellcfg_write(const struct cell_desc *d, void *buf, size_t bufsize,
 	if (d->num_pio > CELLDESC_MAX_PIO)
 		return cb_fail(err, WHAT, "%u pio regions, limit %u",
 			       d->num_pio, CELLDESC_MAX_PIO);
+	if (d->num_cache > CELLDESC_MAX_CACHE || d->num_pci > CELLDESC_MAX_PCI ||
+	    d->num_caps > CELLDESC_MAX_CAPS)
+		return cb_fail(err, WHAT, "%u cache regions, %u pci devices, "
+			       "%u pci caps, limits %u %u %u", d->num_cache,
+			       d->num_pci, d->num_caps, CELLDESC_MAX_CACHE,
+			       CELLDESC_MAX_PCI, CELLDESC_MAX_CAPS);
 	need = cellcfg_write_size(d);
 	if (bufsize < need)
 		return cb_fail(err, WHAT, "buffer of %zu bytes too small, need %zu",
@@ -82,6 +94,8 @@ int cellcfg_write(const struct cell_desc *d, void *buf, size_t bufsize,
 		cb_memcpy(p, &r, sizeof(r));
 		p += sizeof(r);
 	}
+	cb_memcpy(p, d->cache, d->num_cache * sizeof(d->cache[0]));
+	p += d->num_cache * sizeof(d->cache[0]);
 	for (u32 i = 0; i < d->num_irqchips; i++) {
 		const struct celldesc_irqchip *c = &d->irqchips[i];
 		struct jailhouse_irqchip r;
@@ -100,6 +114,9 @@ int cellcfg_write(const struct cell_desc *d, void *buf, size_t bufsize,
 		cb_memcpy(p, &r, sizeof(r));
 		p += sizeof(r);
 	}
+	cb_memcpy(p, d->pci, d->num_pci * sizeof(d->pci[0]));
+	p += d->num_pci * sizeof(d->pci[0]);
+	cb_memcpy(p, d->caps, d->num_caps * sizeof(d->caps[0]));
 	*out_len = need;
 	return 0;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Writes a cell description (lib/celldesc.h) as a binary Jailhouse cell
- * configuration, revision 14 (boot-contract.md 5.4): descriptor, cpu set,
- * memory regions, irqchips, PIO regions. Cache regions, PCI devices, PCI
- * capabilities and stream ids are always empty.
+ * configuration, revision 14 (Jailhouse include/jailhouse/cell-config.h):
+ * descriptor, cpu set, memory regions (placeholders included), cache
+ * regions, irqchips, PIO regions, PCI devices, PCI capabilities. Stream
+ * ids (ARM SMMU) are always empty.
  */
 #ifndef CELLBOOT_LIB_CELLCFG_WRITE_H
 #define CELLBOOT_LIB_CELLCFG_WRITE_H

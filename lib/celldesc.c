@@ -39,6 +39,7 @@ struct parse_state {
 	unsigned int mem_line[CELLDESC_MAX_MEM];
 	unsigned int irqchip_line[CELLDESC_MAX_IRQCHIPS];
 	unsigned int pio_line[CELLDESC_MAX_PIO];
+	unsigned int pci_line[CELLDESC_MAX_PCI];
 };
 
 /* An option after the positional arguments: "key=value", or a bare word. */
@@ -133,7 +134,7 @@ static int parse_u32(struct parse_state *st, struct tok t, const char *label,
 static int lookup_flag(struct parse_state *st, const struct name_flag *tab,
 		       size_t n, const char *label, struct tok t, u64 *flag)
 {
-	char known[96];
+	char known[128];
 	size_t pos = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -289,13 +290,27 @@ static const struct name_flag mem_flags[] = {
 	{ "io-unaligned", JAILHOUSE_MEM_IO_UNALIGNED },
 };
 
+/* Adds one region slot; the caller checked everything else. */
+static int push_region(struct parse_state *st, const struct celldesc_mem *m)
+{
+	struct cell_desc *d = st->d;
+
+	if (d->num_mem == CELLDESC_MAX_MEM)
+		return fail(st, "too many memory regions (limit %u)",
+			    CELLDESC_MAX_MEM);
+	st->mem_line[d->num_mem] = st->no;
+	d->mem[d->num_mem++] = *m;
+	return 0;
+}
+
 /* Checks a finished region against the limits and earlier regions. */
 static int add_region(struct parse_state *st, const struct celldesc_mem *m)
 {
 	struct cell_desc *d = st->d;
 
 	if (m->size == 0)
-		return fail(st, "region at 0x%llx has size 0", ULL(m->virt));
+		return fail(st, "region at 0x%llx has size 0 (an empty index "
+			    "filler is 'placeholder')", ULL(m->virt));
 	if (m->virt > UINT64_MAX - m->size)
 		return fail(st, "region 0x%llx + size 0x%llx overflows the 64-bit address space",
 			    ULL(m->virt), ULL(m->size));
@@ -329,12 +344,7 @@ static int add_region(struct parse_state *st, const struct celldesc_mem *m)
 				    ULL(m->virt), ULL(m->virt + m->size), ULL(o->virt),
 				    ULL(o->virt + o->size), st->mem_line[i]);
 	}
-	if (d->num_mem == CELLDESC_MAX_MEM)
-		return fail(st, "too many memory regions (limit %u)",
-			    CELLDESC_MAX_MEM);
-	st->mem_line[d->num_mem] = st->no;
-	d->mem[d->num_mem++] = *m;
-	return 0;
+	return push_region(st, m);
 }
 
 static const struct opt opt_phys = { "phys", true };
@@ -571,6 +581,350 @@ static int kw_msg_reply_timeout(struct parse_state *st, const struct line *l)
 	return 0;
 }
 
+/* "placeholder": Jailhouse's { 0 } region, keeps ivshmem indices. */
+static int kw_placeholder(struct parse_state *st, const struct line *l)
+{
+	static const struct celldesc_mem zero = { 0, 0, 0, 0 };
+
+	if (parse_opts(st, l, 1, NULL, 0, NULL))
+		return -1;
+	return push_region(st, &zero);
+}
+
+static const struct name_flag cache_types[] = {
+	{ "l3", JAILHOUSE_CACHE_L3 },
+	{ "l3-code", JAILHOUSE_CACHE_L3_CODE },
+	{ "l3-data", JAILHOUSE_CACHE_L3_DATA },
+};
+
+/* cache START SIZE [type=l3|l3-code|l3-data] [rootshared] */
+static int kw_cache(struct parse_state *st, const struct line *l)
+{
+	static const struct opt opts[] = { { "type", true },
+					   { "rootshared", false } };
+	struct cell_desc *d = st->d;
+	struct jailhouse_cache c = { 0, 0, JAILHOUSE_CACHE_L3, 0, 0 };
+	struct tok v[2];
+	u64 type;
+	u32 start, size;
+
+	if (need_args(st, l, 2, "START SIZE") ||
+	    parse_u32(st, l->t[1], "cache start", &start) ||
+	    parse_u32(st, l->t[2], "cache size", &size) ||
+	    parse_opts(st, l, 3, opts, 2, v))
+		return -1;
+	c.start = start;
+	c.size = size;
+	if (c.size == 0 || (u64)c.start + c.size > 0x100000000ull)
+		return fail(st, "cache %u + size %u is empty or passes 2^32",
+			    c.start, c.size);
+	if (v[0].s) {
+		if (lookup_flag(st, cache_types, ARRAY_SIZE(cache_types),
+				"cache type", v[0], &type))
+			return -1;
+		c.type = (u8)type;
+	}
+	if (v[1].s)
+		c.flags = JAILHOUSE_CACHE_ROOTSHARED;
+	if (d->num_cache == CELLDESC_MAX_CACHE)
+		return fail(st, "too many cache regions (limit %u)",
+			    CELLDESC_MAX_CACHE);
+	d->cache[d->num_cache++] = c;
+	return 0;
+}
+
+static const struct name_flag cap_ids[] = {
+	{ "pm", 0x01 }, { "msi", 0x05 }, { "vndr", 0x09 }, { "exp", 0x10 },
+	{ "msix", 0x11 },
+	{ "err", JAILHOUSE_PCI_EXT_CAP | 0x01 },	/* extended: AER */
+	{ "dsn", JAILHOUSE_PCI_EXT_CAP | 0x03 },	/* extended: serial */
+};
+
+/* pcicap ID START LEN [write] [ext] */
+static int kw_pcicap(struct parse_state *st, const struct line *l)
+{
+	static const struct opt opts[] = { { "write", false },
+					   { "ext", false } };
+	struct cell_desc *d = st->d;
+	struct tok v[2];
+	u64 id, start, len;
+
+	if (need_args(st, l, 3, "ID START LEN") ||
+	    parse_opts(st, l, 4, opts, 2, v))
+		return -1;
+	if (cb_parse_u64(l->t[1].s, l->t[1].len, true, &id) != 0) {
+		if (lookup_flag(st, cap_ids, ARRAY_SIZE(cap_ids),
+				"capability", l->t[1], &id))
+			return -1;
+	} else if (id > 0x7fff) {
+		return fail(st, "capability id 0x%llx exceeds the limit 0x7fff "
+			    "(extended ones: add 'ext')", ULL(id));
+	}
+	if (parse_num(st, l->t[2], "cap start", 0xfff, &start) ||
+	    parse_num(st, l->t[3], "cap length", 0x1000, &len))
+		return -1;
+	if (len == 0 || start + len > 0x1000)
+		return fail(st, "capability at 0x%llx + length 0x%llx is empty "
+			    "or passes the 4 KiB config space", ULL(start),
+			    ULL(len));
+	if (d->num_caps == CELLDESC_MAX_CAPS)
+		return fail(st, "too many pci capabilities (limit %u)",
+			    CELLDESC_MAX_CAPS);
+	d->caps[d->num_caps++] = (struct jailhouse_pci_capability){
+		(u16)(id | (v[1].s ? JAILHOUSE_PCI_EXT_CAP : 0)), (u16)start,
+		(u16)len, v[0].s ? JAILHOUSE_PCICAPS_WRITE : 0 };
+	return 0;
+}
+
+/* n hex digits at s (no prefix), or -1. */
+static long hex_digits(const char *s, unsigned int n)
+{
+	long v = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		char c = s[i];
+		int x = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (x < 0)
+			return -1;
+		v = v * 16 + x;
+	}
+	return v;
+}
+
+/* "BB:DD.F" (hex, as lspci prints it) or a plain 16-bit number. */
+static int parse_bdf(struct parse_state *st, struct tok t, u16 *bdf)
+{
+	long b = -1, dv = -1, fn = -1;
+	u64 n;
+
+	if (t.len == 7 && t.s[2] == ':' && t.s[5] == '.') {
+		b = hex_digits(t.s, 2);
+		dv = hex_digits(t.s + 3, 2);
+		fn = hex_digits(t.s + 6, 1);
+	}
+	if (b >= 0 && dv >= 0 && fn >= 0) {
+		if (dv > 0x1f || fn > 7)
+			return fail(st, "bad BDF '%.*s' (device <= 1f, function "
+				    "<= 7)", TOKF(t));
+		*bdf = (u16)(b << 8 | dv << 3 | fn);
+		return 0;
+	}
+	if (cb_parse_u64(t.s, t.len, false, &n) == 0 && n <= 0xffff) {
+		*bdf = (u16)n;
+		return 0;
+	}
+	return fail(st, "bad BDF '%.*s' (BB:DD.F in hex, or a number)",
+		    TOKF(t));
+}
+
+static const struct name_flag pci_types[] = {
+	{ "device", JAILHOUSE_PCI_TYPE_DEVICE },
+	{ "bridge", JAILHOUSE_PCI_TYPE_BRIDGE },
+	{ "ivshmem", JAILHOUSE_PCI_TYPE_IVSHMEM },
+};
+
+static const struct name_flag shmem_protocols[] = {
+	{ "undefined", JAILHOUSE_SHMEM_PROTO_UNDEFINED },
+	{ "veth", JAILHOUSE_SHMEM_PROTO_VETH },
+	{ "virtio-net-front", JAILHOUSE_SHMEM_PROTO_VIRTIO_FRONT + 1 },
+	{ "virtio-blk-front", JAILHOUSE_SHMEM_PROTO_VIRTIO_FRONT + 2 },
+	{ "virtio-con-front", JAILHOUSE_SHMEM_PROTO_VIRTIO_FRONT + 3 },
+	{ "virtio-net-back", JAILHOUSE_SHMEM_PROTO_VIRTIO_BACK + 1 },
+	{ "virtio-blk-back", JAILHOUSE_SHMEM_PROTO_VIRTIO_BACK + 2 },
+	{ "virtio-con-back", JAILHOUSE_SHMEM_PROTO_VIRTIO_BACK + 3 },
+};
+
+enum {
+	PO_DOMAIN, PO_IOMMU, PO_MSIX,
+	PO_REGIONS, PO_PEERS, PO_ID, PO_PROTOCOL,		/* ivshmem */
+	PO_BARS, PO_CAPS, PO_MSI, PO_MSI64, PO_MASKABLE,	/* devices */
+	PO_MSIX_SIZE, PO_MSIX_ADDR, PO_NUM,
+	PO_NUM_IVSHMEM = PO_PROTOCOL + 1,
+};
+
+/* Lists the options of one kind: the shared ones, then its own. */
+static const struct opt pci_opts[PO_NUM] = {
+	{ "domain", true }, { "iommu", true }, { "msix", true },
+	{ "regions", true }, { "peers", true }, { "id", true },
+	{ "protocol", true },
+	{ "bar_mask", true }, { "caps", true }, { "msi", true },
+	{ "msi64", false }, { "msi-maskable", false },
+	{ "msix_size", true }, { "msix_address", true },
+};
+
+static int pci_ivshmem(struct parse_state *st, const struct tok *v,
+		       struct jailhouse_pci_device *p)
+{
+	u64 n;
+	u32 start;
+
+	if (!v[PO_REGIONS].s || !v[PO_ID].s)
+		return fail(st, "ivshmem needs regions=START and id=ID");
+	if (parse_u32(st, v[PO_REGIONS], "regions", &start))
+		return -1;
+	p->shmem_regions_start = start;
+	n = 2;
+	if (v[PO_PEERS].s &&
+	    parse_num(st, v[PO_PEERS], "peers", IVSHMEM_MAX_PEERS, &n))
+		return -1;
+	p->shmem_peers = (u8)n;
+	if (parse_num(st, v[PO_ID], "id", IVSHMEM_MAX_PEERS - 1, &n))
+		return -1;
+	p->shmem_dev_id = (u8)n;
+	if (p->shmem_peers == 0 || p->shmem_dev_id >= p->shmem_peers)
+		return fail(st, "ivshmem id %u of %u peers (ids 0 .. peers-1)",
+			    p->shmem_dev_id, p->shmem_peers);
+	if (v[PO_PROTOCOL].s) {
+		if (cb_parse_u64(v[PO_PROTOCOL].s, v[PO_PROTOCOL].len, true,
+				 &n) == 0 && n <= 0xffff)
+			p->shmem_protocol = (u16)n;
+		else if (lookup_flag(st, shmem_protocols,
+				     ARRAY_SIZE(shmem_protocols), "protocol",
+				     v[PO_PROTOCOL], &n))
+			return -1;
+		p->shmem_protocol = (u16)n;
+	}
+	p->bar_mask[0] = CELLDESC_IVSHMEM_BAR0;
+	p->bar_mask[1] = p->num_msix_vectors ? CELLDESC_IVSHMEM_BAR1 : 0;
+	return 0;
+}
+
+static int pci_physical(struct parse_state *st, const struct tok *v,
+			struct jailhouse_pci_device *p)
+{
+	struct tok rest = v[PO_BARS], elem;
+	unsigned int words = 0;
+	u64 n;
+	u32 w;
+
+	while (list_next(&rest, &elem)) {
+		if (words == 6)
+			return fail(st, "bar_mask= has more than 6 words");
+		if (parse_u32(st, elem, "bar_mask word", &w))
+			return -1;
+		p->bar_mask[words++] = w;
+	}
+	rest = v[PO_CAPS];
+	if (rest.s) {
+		u64 start, count;
+
+		if (!list_next(&rest, &elem) ||
+		    parse_num(st, elem, "caps start", 0xffff, &start) ||
+		    !list_next(&rest, &elem) ||
+		    parse_num(st, elem, "caps count", 0xffff, &count) ||
+		    list_next(&rest, &elem))
+			return fail(st, "caps= takes START,COUNT");
+		p->caps_start = (u16)start;
+		p->num_caps = (u16)count;
+	}
+	if (v[PO_MSI].s) {
+		if (parse_num(st, v[PO_MSI], "msi vectors", 32, &n))
+			return -1;
+		p->num_msi_vectors = (u8)n;
+	}
+	p->msi_flags = (u8)((v[PO_MSI64].s ? JAILHOUSE_PCI_MSI_64BITS : 0) |
+			    (v[PO_MASKABLE].s ? JAILHOUSE_PCI_MSI_MASKABLE : 0));
+	if (v[PO_MSIX_SIZE].s) {
+		if (parse_num(st, v[PO_MSIX_SIZE], "msix_size", 0xffff, &n))
+			return -1;
+		p->msix_region_size = (u16)n;
+	}
+	if (v[PO_MSIX_ADDR].s) {
+		if (parse_num(st, v[PO_MSIX_ADDR], "msix_address", UINT64_MAX,
+			      &n))
+			return -1;
+		p->msix_address = n;
+	}
+	return 0;
+}
+
+/* pci ivshmem|device|bridge BDF OPTIONS... */
+static int kw_pci(struct parse_state *st, const struct line *l)
+{
+	struct cell_desc *d = st->d;
+	struct jailhouse_pci_device p;
+	struct tok v[PO_NUM];
+	u64 type, n;
+	u16 bdf = 0;
+
+	cb_memset(&p, 0, sizeof(p));
+	if (need_args(st, l, 2, "ivshmem|device|bridge BDF") ||
+	    lookup_flag(st, pci_types, ARRAY_SIZE(pci_types), "pci type",
+			l->t[1], &type) ||
+	    parse_bdf(st, l->t[2], &bdf))
+		return -1;
+	p.type = (u8)type;
+	p.bdf = bdf;
+	if (type == JAILHOUSE_PCI_TYPE_IVSHMEM ?
+	    parse_opts(st, l, 3, pci_opts, PO_NUM_IVSHMEM, v) :
+	    parse_opts(st, l, 3, pci_opts, PO_NUM, v) ||
+	    (v[PO_REGIONS].s || v[PO_PEERS].s || v[PO_ID].s ||
+	     v[PO_PROTOCOL].s ? fail(st, "regions= peers= id= protocol= "
+				     "are for ivshmem devices") : 0))
+		return -1;
+	if (v[PO_DOMAIN].s) {
+		if (parse_num(st, v[PO_DOMAIN], "domain", 0xffff, &n))
+			return -1;
+		p.domain = (u16)n;
+	}
+	if (v[PO_IOMMU].s) {
+		if (parse_num(st, v[PO_IOMMU], "iommu", 0xff, &n))
+			return -1;
+		p.iommu = (u8)n;
+	}
+	if (v[PO_MSIX].s) {
+		if (parse_num(st, v[PO_MSIX], "msix vectors",
+			      type == JAILHOUSE_PCI_TYPE_IVSHMEM ?
+			      CELLDESC_MAX_MSIX : 0xffff, &n))
+			return -1;
+		p.num_msix_vectors = (u16)n;
+	}
+	if (type == JAILHOUSE_PCI_TYPE_IVSHMEM ? pci_ivshmem(st, v, &p) :
+	    pci_physical(st, v, &p))
+		return -1;
+	for (u32 i = 0; i < d->num_pci; i++)
+		if (d->pci[i].domain == p.domain && d->pci[i].bdf == p.bdf)
+			return fail(st, "pci %04x:%02x:%02x.%x already declared "
+				    "on line %u", p.domain, p.bdf >> 8,
+				    (p.bdf >> 3) & 0x1f, p.bdf & 7,
+				    st->pci_line[i]);
+	if (d->num_pci == CELLDESC_MAX_PCI)
+		return fail(st, "too many pci devices (limit %u)",
+			    CELLDESC_MAX_PCI);
+	st->pci_line[d->num_pci] = st->no;
+	d->pci[d->num_pci++] = p;
+	return 0;
+}
+
+/* Checks of index references once every line is known. */
+static int check_references(struct parse_state *st)
+{
+	const struct cell_desc *d = st->d;
+
+	for (u32 i = 0; i < d->num_pci; i++) {
+		const struct jailhouse_pci_device *p = &d->pci[i];
+		u64 end = (u64)p->shmem_regions_start + 2 + p->shmem_peers;
+
+		st->no = st->pci_line[i];
+		if (p->type == JAILHOUSE_PCI_TYPE_IVSHMEM && end > d->num_mem)
+			return fail(st, "ivshmem regions %u .. %llu, but the "
+				    "cell has %u memory regions (state table, "
+				    "r/w, one output per peer; placeholders "
+				    "count)", p->shmem_regions_start,
+				    ULL(end - 1), d->num_mem);
+		if (p->type != JAILHOUSE_PCI_TYPE_IVSHMEM &&
+		    (u32)p->caps_start + p->num_caps > d->num_caps)
+			return fail(st, "caps %u .. %u, but the cell has %u pci "
+				    "capabilities", p->caps_start,
+				    p->caps_start + p->num_caps - 1,
+				    d->num_caps);
+	}
+	return 0;
+}
+
 static const struct keyword {
 	const char *name;
 	int (*fn)(struct parse_state *st, const struct line *l);
@@ -583,6 +937,10 @@ static const struct keyword {
 	{ "console", kw_console },
 	{ "cpu_reset_address", kw_cpu_reset_address },
 	{ "msg_reply_timeout", kw_msg_reply_timeout },
+	{ "placeholder", kw_placeholder },
+	{ "cache", kw_cache },
+	{ "pcicap", kw_pcicap },
+	{ "pci", kw_pci },
 };
 
 static int dispatch(struct parse_state *st, const struct line *l)
@@ -647,7 +1005,7 @@ int celldesc_parse(const char *text, size_t len, struct cell_desc *out,
 		return fail(&st, "no 'name' line");
 	if (!st.cpus_line)
 		return fail(&st, "no CPUs: add a 'cpus' line");
-	return 0;
+	return check_references(&st);
 }
 
 unsigned int celldesc_num_cpus(const struct cell_desc *d)

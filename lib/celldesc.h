@@ -20,6 +20,10 @@
 #define CELLDESC_MAX_MEM	512
 #define CELLDESC_MAX_IRQCHIPS	16
 #define CELLDESC_MAX_PIO	64
+#define CELLDESC_MAX_CACHE	8
+#define CELLDESC_MAX_PCI	32
+#define CELLDESC_MAX_CAPS	64
+#define CELLDESC_MAX_MSIX	16	/* ivshmem vectors the demo uses at most */
 #define CELLDESC_PAGE_SIZE	0x1000ull
 #define CELLDESC_COMM_SIZE	0x1000ull	/* default comm region size */
 
@@ -31,13 +35,15 @@
 	(JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | JAILHOUSE_MEM_COMM_REGION)
 #define CELLDESC_SHMEM_FLAGS \
 	(JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | JAILHOUSE_MEM_ROOTSHARED)
+#define CELLDESC_IVSHMEM_BAR0	0xfffff000u	/* 4 KiB register BAR */
+#define CELLDESC_IVSHMEM_BAR1	0xfffffe00u	/* MSI-X table BAR */
 #define CELLDESC_MMIO_FLAGS \
 	(JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | JAILHOUSE_MEM_IO)
 
 struct celldesc_mem {
 	u64 phys;
 	u64 virt;
-	u64 size;
+	u64 size;		/* 0: a placeholder, all fields 0 */
 	u64 flags;		/* JAILHOUSE_MEM_* */
 };
 
@@ -63,9 +69,16 @@ struct cell_desc {
 	u32 num_mem;
 	u32 num_irqchips;
 	u32 num_pio;
+	u32 num_cache;
+	u32 num_pci;
+	u32 num_caps;
 	struct celldesc_mem mem[CELLDESC_MAX_MEM];
 	struct celldesc_irqchip irqchips[CELLDESC_MAX_IRQCHIPS];
 	struct celldesc_pio pio[CELLDESC_MAX_PIO];
+	/* these three are written as they are (packed ABI structs) */
+	struct jailhouse_cache cache[CELLDESC_MAX_CACHE];
+	struct jailhouse_pci_device pci[CELLDESC_MAX_PCI];
+	struct jailhouse_pci_capability caps[CELLDESC_MAX_CAPS];
 };
 
 /*

@@ -120,9 +120,11 @@ static int mkcell(const char *in, const char *out)
 	rc = write_file(out, bin, bin_len);
 	if (rc == 0)
 		printf("%s: cell '%s': cpus %u, memory regions %u, irqchips %u, "
-		       "pio regions %u, %zu bytes\n", out, d->name,
+		       "pio regions %u, cache regions %u, pci devices %u, "
+		       "pci caps %u, %zu bytes\n", out, d->name,
 		       celldesc_num_cpus(d), d->num_mem, d->num_irqchips,
-		       d->num_pio, bin_len);
+		       d->num_pio, d->num_cache, d->num_pci, d->num_caps,
+		       bin_len);
 	goto out;
 report:
 	fprintf(stderr, "cellboot: error: %s: %s\n", err.what, err.detail);
