@@ -9,6 +9,12 @@
 
 #define BZIMAGE_MIN_PROTOCOL	0x020c
 #define BZIMAGE_MIN_ALIGN	0x200000u	/* the decompressor's 2 MiB rule */
+/*
+ * bzimage_parse reads nothing past the setup area, which is at most 256
+ * sectors (setup_sects is one byte, plus the boot sector): the loader maps
+ * this much of the file before parsing, the fuzzer checks the bound.
+ */
+#define BZIMAGE_PARSE_READ_MAX	(256u * BP_SECTOR_SIZE)
 
 struct bzimage {
 	const u8 *image;	/* the whole file as loaded */

@@ -1,22 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cellboot.bin layout (preprocessed with cpp; addresses from lib/layout.h).
+ * cellboot.bin layout (preprocessed with cpp; addresses from lib/layout.h,
+ * explained in docs/layout.md). The image is split by kind of section,
+ * never by object:
  *
- *   CB_IMAGE_BASE   .entry   16-bit entry at 0, then whole objects that fit
- *                            in front of the params buffer
+ *   CB_IMAGE_BASE   .entry   the 16-bit entry at 0 and the mode switch
+ *                            (assembly, section .entry), below CB_BDA_ADDR
+ *   CB_BDA_ADDR     .bda     the BIOS data area: zeros, so what Linux reads
+ *                            there (EBDA pointer, base memory size) is defined
+ *   after it        .arch    the rest of the assembly (section .asm) and
+ *                            the C of arch/x86 (thin hardware access): the
+ *                            hardware layer fills the first page
  *   CB_PARAMS_ADDR  .params  the params buffer (CB_PARAMS_SIZE, not code)
- *   after it        .text .rodata .data   everything else, up to CB_IMAGE_MAX
+ *   after it        .text .rodata .data   all C code and data, up to
+ *                            CB_IMAGE_MAX (the one image budget)
  *
- * The image is split around the params buffer, so the first page holds
- * as much as fits: the arch code and a hand-picked set of small objects
- * (text, rodata and data alike). If the link fails with "the entry page
- * overlaps the params buffer", move an object from the list below to the
- * rest; if it fails with "the image outgrows", move one in (or shrink).
- *
- * The link fails if the entry page runs into the params buffer, if the
- * image outgrows CB_IMAGE_MAX, if .bss runs into the APIC-ID table or
- * boot_params, or if anything needs relocation or lands in an unnamed
- * section.
+ * The link fails if a part outgrows its place, if .bss runs into the
+ * APIC-ID table or boot_params, or if anything needs relocation or lands
+ * in an unnamed section.
  */
 #include "lib/layout.h"
 
@@ -24,27 +25,23 @@ OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)
 ENTRY(_start)
 
-#define ALL(obj) *obj(.text .text.* .rodata .rodata.* .data .data.*)
-
 SECTIONS
 {
 	. = CB_IMAGE_BASE;
-	.entry : {
-		KEEP(*(.entry))
-		ALL(arch/x86/[a-z]*.o)
-		ALL(loader/console.o)
-		ALL(loader/cpus.o)
-		ALL(loader/map.o)
-		ALL(lib/commregion.o)
-		ALL(lib/e820.o)
-		ALL(lib/error.o)
-		ALL(lib/fmt.o)
-		ALL(lib/pagetable.o)
-		ALL(lib/string.o)
-		*(.text.cellcfg_pio_granted .text.cellcfg_mem_granted)
-		*lib/plan.o(.text.avoid_add)
+	.entry : { KEEP(*(.entry)) }
+	entry_end = .;
+
+	. = CB_BDA_ADDR;
+	.bda : {
+		BYTE(0)
+		. += CB_BDA_SIZE - 1;
 	}
-	entry_page_end = .;
+
+	.arch : {
+		*(.asm)
+		*arch/x86/[a-z]*.o(.text .text.* .rodata .rodata.* .data .data.*)
+	}
+	arch_end = .;
 
 	. = CB_PARAMS_ADDR;
 	.params : {
@@ -72,13 +69,14 @@ SECTIONS
 	}
 
 	/DISCARD/ : {
-		*(.eh_frame*) *(.note*) *(.comment) *(.debug_*)
+		*(.eh_frame*) *(.note*) *(.comment) *(.debug_*) *(.llvm_addrsig)
 	}
 }
 
 ASSERT(_start == CB_IMAGE_BASE, "cellboot: the entry must be at the cell reset address 0")
-ASSERT(entry_page_end <= CB_PARAMS_ADDR, "cellboot: the entry page overlaps the params buffer at 0x1000")
-ASSERT(image_end <= CB_IMAGE_MAX, "cellboot: the image outgrows its 16 KiB budget")
+ASSERT(entry_end <= CB_BDA_ADDR, "cellboot: the entry code runs into the BIOS data area at 0x400")
+ASSERT(arch_end <= CB_PARAMS_ADDR, "cellboot: arch/x86 runs into the params buffer at 0x1000")
+ASSERT(image_end <= CB_IMAGE_MAX, "cellboot: the image outgrows its budget (CB_IMAGE_MAX)")
 ASSERT(__bss_end <= CB_CPU_IDS_ADDR, "cellboot: .bss runs into the APIC-ID table below boot_params")
 ASSERT(SIZEOF(.got) == 0, "cellboot: the image must not need a GOT")
 ASSERT(SIZEOF(.rela) == 0, "cellboot: the image must not carry relocations")

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "loader/console.h"
+#include "loader/cpus.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/io.h"
 #include "arch/x86/uart8250.h"
@@ -22,9 +23,7 @@ void console_set_uart(enum console_kind kind, u64 base, u32 divisor)
 
 void console_set_hypercall(bool on)
 {
-	if (on)
-		jailhouse_hypercall_init();
-	hypercall_out = on;
+	hypercall_out = on && jailhouse_hypercall_init();
 }
 
 void console_set_level(enum log_level level)
@@ -74,6 +73,7 @@ void fail_state(const struct cb_err *err, u32 state)
 	    err->detail);
 	if (comm)
 		comm->cell_state = state;
+	cpus_end_election();
 	cpu_park();
 }
 

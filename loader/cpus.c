@@ -52,3 +52,9 @@ void cpus_wait(u32 expected, u32 wait_ms, struct cpus_result *res)
 	}
 	res->checked_in = cpu_checked_in;
 }
+
+void cpus_end_election(void)
+{
+	cpu_arrivals = 0;
+	cpu_checked_in = 0;
+}

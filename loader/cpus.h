@@ -30,4 +30,11 @@ u64 tsc_to_us(u64 cycles);
  */
 void cpus_wait(u32 expected, u32 wait_ms, struct cpus_result *res);
 
+/*
+ * Called by the boot CPU as it leaves (handoff or park): zeroes the
+ * check-in counters, so that a later `jailhouse cell start` without a new
+ * `cell load` elects a boot CPU again instead of parking every CPU.
+ */
+void cpus_end_election(void);
+
 #endif

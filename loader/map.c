@@ -3,13 +3,13 @@
 #include "lib/layout.h"
 #include "lib/pagetable.h"
 
-/* The entry code built the PML4, one PDPT and one PD: 3 pages. */
+/* The entry code built the PML4, one PDPT and one PD (CB_PT_EARLY_PAGES). */
 static struct pt_pool pool;
 
 void map_init(void)
 {
 	pool.pml4 = (u64 *)(uintptr_t)CB_PT_ADDR;
-	pool.next = (u8 *)(uintptr_t)(CB_PT_ADDR + 3 * 0x1000);
+	pool.next = (u8 *)(uintptr_t)(CB_PT_ADDR + CB_PT_EARLY_PAGES * 0x1000);
 	pool.end = (u8 *)(uintptr_t)(CB_PT_ADDR + CB_PT_SIZE);
 }
 

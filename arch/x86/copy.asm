@@ -5,7 +5,7 @@
 ; backward (std) otherwise; the 0-7 byte tail goes with `rep movsb`.
 
 bits 64
-section .text
+section .asm progbits alloc exec nowrite align=16
 
 global move_bytes
 move_bytes:

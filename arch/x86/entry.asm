@@ -30,11 +30,12 @@
 %define PTE_P_RW	0x003
 %define PDE_2M		0x083		; present, writable, 2 MiB page
 
-%define SEL_CODE32	0x08
-%define SEL_CODE64	0x10
-%define SEL_DATA	0x18
+%define SEL_CODE32	CB_SEL_CODE32
+%define SEL_CODE64	CB_SEL_CODE64
+%define SEL_DATA	CB_SEL_DATA
 
 extern cellboot_main
+extern idt_init
 extern __bss_start
 extern __bss_end
 extern stack_top
@@ -101,7 +102,7 @@ protected_mode:
 	; PML4 at CB_PT_ADDR, PDPT at +4K, PD at +8K
 	mov	edi, CB_PT_ADDR
 	xor	eax, eax
-	mov	ecx, 3 * 4096 / 4
+	mov	ecx, CB_PT_EARLY_PAGES * 4096 / 4
 	rep stosd
 	mov	dword [CB_PT_ADDR], CB_PT_ADDR + 0x1000 + PTE_P_RW
 	mov	dword [CB_PT_ADDR + 0x1000], CB_PT_ADDR + 0x2000 + PTE_P_RW
@@ -133,13 +134,15 @@ long_mode:
 	xor	eax, eax
 	mov	fs, ax
 	mov	gs, ax
+	mov	esp, stack_top		; all below 4 GiB: 32-bit moves zero-extend
+	call	idt_init		; from here on an exception is an error line
 
-	mov	edi, __bss_start	; all below 4 GiB: 32-bit moves zero-extend
+	xor	eax, eax
+	mov	edi, __bss_start
 	mov	ecx, __bss_end
 	sub	ecx, edi
 	shr	ecx, 3
 	rep stosq
-	mov	esp, stack_top
 
 	call	cellboot_main
 .halt:
@@ -160,7 +163,9 @@ gdt_ptr:
 	dd	gdt
 
 ; CPU check-in state. Lives in the image (not .bss) because CPUs write it
-; before the boot CPU clears .bss; `jailhouse cell load` resets it to zero.
+; before the boot CPU clears .bss. `jailhouse cell load` sets it to zero, and
+; so does the boot CPU when it leaves (handoff or park, loader/cpus.c), so a
+; second `jailhouse cell start` without a new load elects a boot CPU again.
 ; The APIC IDs go to CB_CPU_IDS_ADDR (lib/layout.h): only entries below
 ; cpu_checked_in are read, so they need no reset.
 align 4

@@ -8,7 +8,7 @@
 ; interrupts off; %rsi = boot_params. entry = protected-mode start + 0x200.
 
 bits 64
-section .text
+section .asm progbits alloc exec nowrite align=16
 
 global handoff_jump
 handoff_jump:

@@ -3,8 +3,15 @@
 #ifndef CELLBOOT_ARCH_X86_HYPERCALL_H
 #define CELLBOOT_ARCH_X86_HYPERCALL_H
 
-/* Detects VMCALL vs VMMCALL once; call before jailhouse_putc. */
-void jailhouse_hypercall_init(void);
+#include "lib/types.h"
+
+/*
+ * True when the CPU runs under Jailhouse (CPUID leaf 0x40000000 carries
+ * the signature "Jailhouse\0\0\0"); then picks VMCALL or VMMCALL. Without
+ * the hypervisor the instruction would raise #UD (as under QEMU), so the
+ * hypercall console is only used when this returned true.
+ */
+bool jailhouse_hypercall_init(void);
 void jailhouse_putc(char c);
 
 #endif
