@@ -105,6 +105,38 @@ static __attribute__((noinline)) u64 find_initrd_slot(const struct plan_input *i
 	return 0;
 }
 
+/* (need - top) in tenths of a MiB, rounded up; 0 if need <= top. */
+#define SHORT_TENTHS(need, top) \
+	((need) > (top) ? (((need) - (top)) * 10 + 0xfffff) >> 20 : 0)
+
+/*
+ * For a "no room" line: where size bytes would end if the cell's last RAM
+ * range below limit went on upwards (*top is where it ends): the lowest
+ * aligned start >= from, in or after that range, clear of everything
+ * avoided below limit.
+ */
+static __attribute__((noinline)) u64 need_end(const struct plan_input *in,
+	const struct avoid *a, u64 from, u64 size, u64 align, u64 limit,
+	u64 *top)
+{
+	u32 n = in->num_ram;
+	u64 t;
+
+	while (n > 1 && in->ram[n - 1].start >= limit)
+		n--;
+	*top = n ? in->ram[n - 1].end : 0;
+	*top = *top < limit ? *top : limit;
+	t = n && in->ram[n - 1].start > from ? in->ram[n - 1].start : from;
+	t = align_up(t, align);
+	for (u32 i = 0; i < a->n; i++)
+		if (a->r[i].start < limit &&
+		    range_overlaps(t, t + size, a->r[i].start, a->r[i].end)) {
+			t = align_up(a->r[i].end, align);
+			i = (u32)-1;	/* start over */
+		}
+	return t + size;
+}
+
 static int check_placed(const struct plan_input *in, const struct avoid *a,
 			const char *what, u64 s, u64 e, struct cb_err *err)
 {
@@ -133,6 +165,7 @@ int plan_place(const struct plan_input *in, struct plan *out,
 	bool ird_ok = true, in_place, no_kernel = true;
 	struct avoid a;
 	u32 base;
+	u64 need, top;
 
 	cb_memset(out, 0, sizeof(*out));
 	if (in->num_reserved > PLAN_MAX_RESERVED)
@@ -197,14 +230,24 @@ int plan_place(const struct plan_input *in, struct plan *out,
 		out->window_end = run + k->init_size;
 		return 0;
 	}
-	if (no_kernel)
-		return cb_fail(err, "kernel", "no room: init_size %#x at >= %#lx, align "
-			       "%#x", k->init_size,
-			       (u64)k->pref_address,
-			       k->kernel_alignment);
-	return cb_fail(err, "initrd", "no room: %#lx bytes up to %#lx, off "
-		       "window %#lx-%#lx",
-		       (u64)in->initrd_size, (u64)(limit - 1),
-		       (u64)out->kernel_pm,
+	/* no room: how far the RAM below the limit would have to reach */
+	limit = limit < PLAN_MAP_LIMIT ? limit : PLAN_MAP_LIMIT;
+	if (no_kernel) {
+		need = need_end(in, &a, k->pref_address, k->init_size,
+				k->kernel_alignment, PLAN_MAP_LIMIT, &top);
+		return cb_fail(err, "kernel", "no room: cell RAM ends at %#lx, "
+			       "the kernel needs up to %#lx: %lu.%lu MiB short "
+			       "(init_size %#x at >= %#lx, align %#x)", top, need,
+			       SHORT_TENTHS(need, top) / 10,
+			       SHORT_TENTHS(need, top) % 10, k->init_size,
+			       (u64)k->pref_address, k->kernel_alignment);
+	}
+	need = need_end(in, &a, 0, in->initrd_size, PLAN_INITRD_ALIGN, limit,
+			&top);
+	return cb_fail(err, "initrd", "no room: cell RAM ends at %#lx, the "
+		       "initrd needs up to %#lx: %lu.%lu MiB short (%#lx bytes "
+		       "below %#lx, off window %#lx-%#lx)", top, need,
+		       SHORT_TENTHS(need, top) / 10, SHORT_TENTHS(need, top) % 10,
+		       (u64)in->initrd_size, limit, (u64)out->kernel_pm,
 		       (u64)(out->kernel_pm + k->init_size - 1));
 }

@@ -307,8 +307,9 @@ static void test_both_moved(void **state)
 	 * no room; the message names the moved kernel's window.
 	 */
 	assert_fail(place(true, 0x3000000, 0x1000000), err, "initrd",
-		    "no room: 0x1000000 bytes up to 0xfffffffffffffffe, off window "
-		    "0x1000000-0x4ffffff");
+		    "no room: cell RAM ends at 0x6000000, the initrd needs up to "
+		    "0x6800000: 8.0 MiB short (0x1000000 bytes below "
+		    "0x800000000000, off window 0x1000000-0x4ffffff)");
 }
 
 /* ---- non-relocatable kernels -------------------------------------------- */
@@ -339,8 +340,11 @@ static void test_non_relocatable(void **state)
 	/* pref window blocked: no other address will do */
 	kernel_at(0x5000000, false, XLF_KERNEL_64);
 	res[num_res++] = (struct range){ 0x2000000, 0x2001000, NULL };
+	/* RAM is long enough (0.0 MiB short): something is in the way */
 	assert_fail(place(false, 0, 0), err, "kernel",
-		    "no room: init_size 0x3000000 at >= 0x1000000, align 0x200000");
+		    "no room: cell RAM ends at 0x10000000, the kernel needs up to "
+		    "0x5200000: 0.0 MiB short (init_size 0x3000000 at >= "
+		    "0x1000000, align 0x200000)");
 
 	/* an initrd in the pref window moves instead of the kernel */
 	num_res--;
@@ -442,11 +446,29 @@ static void test_kernel_errors(void **state)
 	cell_256m();
 	set_ram_end(0x3000000);
 	kernel_at(PREF, true, XLF_64_ABOVE4G);
+	/* 16 MiB + init_size = 64 MiB: 16 MiB past the end of RAM */
 	assert_fail(place(false, 0, 0), err, "kernel",
-		    "no room: init_size 0x3000000 at >= 0x1000000, align 0x200000");
+		    "no room: cell RAM ends at 0x3000000, the kernel needs up to "
+		    "0x4000000: 16.0 MiB short (init_size 0x3000000 at >= "
+		    "0x1000000, align 0x200000)");
 	/* also with an initrd that is itself fine */
 	assert_fail(place(true, 0x200000, 0x1000), err, "kernel",
-		    "no room: init_size 0x3000000 at >= 0x1000000, align 0x200000");
+		    "no room: cell RAM ends at 0x3000000, the kernel needs up to "
+		    "0x4000000: 16.0 MiB short (init_size 0x3000000 at >= "
+		    "0x1000000, align 0x200000)");
+	/* the shortfall rounds up to a tenth of a MiB: 1 byte is 0.1 */
+	set_ram_end(0x4000000 - 1);
+	assert_fail(place(false, 0, 0), err, "kernel",
+		    "no room: cell RAM ends at 0x3ffffff, the kernel needs up to "
+		    "0x4000000: 0.1 MiB short (init_size 0x3000000 at >= "
+		    "0x1000000, align 0x200000)");
+	/* the example: the demo cell's RAM and Debian 6.1 */
+	set_ram_end(0x4900000);
+	k.init_size = 0x3f98000;
+	assert_fail(place(false, 0, 0), err, "kernel",
+		    "no room: cell RAM ends at 0x4900000, the kernel needs up to "
+		    "0x4f98000: 6.6 MiB short (init_size 0x3f98000 at >= "
+		    "0x1000000, align 0x200000)");
 }
 
 static void test_initrd_errors(void **state)
@@ -485,8 +507,10 @@ static void test_initrd_errors(void **state)
 	ram[1] = (struct range){ 0x100000000ull, 0x110000000ull, "RAM" };
 	kernel_at(PREF, true, XLF_KERNEL_64);
 	assert_fail(place(true, 0x100000000ull, 0x6000000), err, "initrd",
-		    "no room: 0x6000000 bytes up to 0x7fffffff, off window "
-		    "0x1000000-0x3ffffff");
+		    "no room: cell RAM ends at 0x8000000, the initrd needs up to "
+		    "0xa000000: 32.0 MiB short (0x6000000 bytes below 0x80000000, "
+		    "off window "
+		    "0x1000000-0x3ffffff)");
 }
 
 static void test_initrd_no_room_above_4g_allowed(void **state)
@@ -502,8 +526,10 @@ static void test_initrd_no_room_above_4g_allowed(void **state)
 	set_ram_end(0x5000000);
 	kernel_at(PREF, true, XLF_64_ABOVE4G);
 	assert_fail(place(true, 0x2000000, 0x1800000), err, "initrd",
-		    "no room: 0x1800000 bytes up to 0xfffffffffffffffe, off window "
-		    "0x1000000-0x3ffffff");
+		    "no room: cell RAM ends at 0x5000000, the initrd needs up to "
+		    "0x5800000: 8.0 MiB short (0x1800000 bytes below "
+		    "0x800000000000, off window "
+		    "0x1000000-0x3ffffff)");
 }
 
 /*
@@ -547,13 +573,16 @@ static void test_plans_below_the_mapping_limit(void **state)
 
 	/* an initrd that fits only above 2^47: no room, not a bad move */
 	assert_fail(place(true, 0x1c00000, 0xc400000), err, "initrd",
-		    "no room: 0xc400000 bytes up to 0xfffffffffffffffe, off "
-		    "window 0x1000000-0x3ffffff");
+		    "no room: cell RAM ends at 0x800000000000, the initrd needs up "
+		    "to 0x80000c300000: 195.0 MiB short (0xc400000 bytes below "
+		    "0x800000000000, off window 0x1000000-0x3ffffff)");
 
-	/* a window that fits only above 2^47: no room */
+	/* a window that fits only above 2^47: no room, 48 MiB short of it */
 	set_ram_end(0x2000000);
 	assert_fail(place(false, 0, 0), err, "kernel",
-		    "no room: init_size 0x3000000 at >= 0x1000000, align 0x200000");
+		    "no room: cell RAM ends at 0x800000000000, the kernel needs "
+		    "up to 0x800003000000: 48.0 MiB short (init_size 0x3000000 "
+		    "at >= 0x1000000, align 0x200000)");
 
 	/* loaded above 2^47: refused, naming the limit */
 	set_ram_end(0x10000000);
