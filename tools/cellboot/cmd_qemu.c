@@ -3,36 +3,38 @@
  * cellboot qemu [CELL KERNEL] [-i INITRD] [-c CMDLINE] [OPTIONS]
  *
  * The plan of `cellboot plan`, booted under QEMU the way Jailhouse would
- * start the cell (DESIGN.md "QEMU as a cell"): a reset ROM whose reset
- * vector jumps to 0000:0000 (with an MP table, lib/cellsim.c), every image
- * at its `jailhouse cell load` address through QEMU's generic loader
- * device, the comm region page as the hypervisor fills it, -smp and -m
- * from the cell, serial console on the terminal.
+ * start the cell (docs/boot-testing.md): a reset ROM whose reset vector
+ * jumps to 0000:0000 (with an MP table, lib/cellsim.c), every image at its
+ * `jailhouse cell load` address through QEMU's generic loader device, the
+ * comm region page as the hypervisor fills it, -smp and -m from the cell,
+ * one 16550 UART at each legacy port the cell owns and no other.
  *
  * QEMU refuses overlapping loader images, so the params string goes into a
  * copy of cellboot.bin at 0x1000, which is what the `-s ... -a 0x1000`
  * image does to the loaded cellboot.bin under Jailhouse.
+ *
+ * Each run ends with a verdict (qemu_verdict.h) printed as one line; with
+ * several --machine or --cpus values every combination is one run.
  */
 #include <errno.h>
 #include <stdarg.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tools/cellboot/bootplan.h"
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/help.h"
+#include "tools/cellboot/qemu_gdb.h"
+#include "tools/cellboot/qemu_run.h"
+#include "tools/cellboot/qemu_verdict.h"
 #include "lib/cellcfg_write.h"
 #include "lib/celldesc.h"
 #include "lib/cellsim.h"
-
-extern char **environ;
+#include "lib/jhsetup.h"
+#include "lib/params.h"
 
 #define DEFAULT_CELL	"configs/classic.cell.txt"
 #define DEFAULT_CMDLINE	"console=ttyS0 panic=-1 reboot=t tsc_early_khz=2000000"
@@ -40,14 +42,18 @@ extern char **environ;
 #define DEFAULT_APIC_KHZ 1000000
 #define Q35_PM_TIMER	0x608	/* ICH9 ACPI PM timer: PMBASE 0x600 + 8 */
 #define MIB		(1024ull * 1024)
-#define MAX_FILES	8
+#define MAX_FILES	128
+#define MAX_MACHINES	2
+#define MAX_CPU_RUNS	8
+#define NUM_UARTS	4	/* the legacy ports, ttyS0..ttyS3 */
 
 /*
  * Debian's kernel has no Jailhouse guest support: on microvm it needs the
- * PIT and the PIC to calibrate and tick (tests/qemu/harness.py).
+ * PIT and the PIC to calibrate and tick (docs/boot-testing.md). No UART
+ * from the machine: the tool adds one per port the cell owns.
  */
 static const char microvm_opts[] =
-	"microvm,x-option-roms=off,rtc=off,pic=on,pit=on,isa-serial=on,"
+	"microvm,x-option-roms=off,rtc=off,pic=on,pit=on,isa-serial=off,"
 	"acpi=off,pcie=off,ioapic2=off";
 
 static const char usage[] =
@@ -57,9 +63,11 @@ static const char usage[] =
 	"'cellboot plan' at the same addresses, a comm region page as the\n"
 	"hypervisor fills it, the cell's CPU count, every CPU starting at\n"
 	"0000:0000 (a reset ROM jumps there; its MP table lets a kernel without\n"
-	"Jailhouse guest support find the CPUs). The serial console (COM1) is\n"
-	"the terminal; Ctrl-C stops QEMU. CELL may be a binary cell config or a\n"
-	"cell description.\n"
+	"Jailhouse guest support find the CPUs), a UART at each legacy port the\n"
+	"cell owns (0x3f8, 0x2f8, 0x3e8, 0x2e8 are ttyS0..ttyS3). The UART of\n"
+	"the loader's console is the terminal (Ctrl-C stops QEMU), the others\n"
+	"follow on stdout as \"ttySn| \" lines. CELL may be a binary cell config\n"
+	"or a cell description. Each run ends with one verdict line on stderr.\n"
 	"\n"
 	"Without CELL and KERNEL: " DEFAULT_CELL ", the kernel from\n"
 	"build/cache/kernels/debian-vmlinuz and build/initramfs/test.cpio\n"
@@ -67,8 +75,20 @@ static const char usage[] =
 	"\"" DEFAULT_CMDLINE "\".\n"
 	"\n"
 	HELP_COMMON_OPTIONS
-	"      --machine M        microvm (default: no PCI, no ACPI) or q35\n"
-	"      --timeout SEC      stop QEMU after SEC seconds (exit status 1)\n"
+	"      --expect REGEX     pass as soon as REGEX matched a serial line,\n"
+	"                         after the previous --expect (repeatable)\n"
+	"      --fail-on REGEX    fail when REGEX matches a serial line\n"
+	"                         (repeatable; always: 'cellboot: error:',\n"
+	"                         'Kernel panic - not syncing', a reset of the\n"
+	"                         cell before the loader's handoff line)\n"
+	"      --timeout SEC      stop QEMU after SEC seconds (exit status 3)\n"
+	"      --serial-log DIR   write the output of each UART to DIR/ttySn.log\n"
+	"      --machine M[,M]    microvm (default: no PCI, no ACPI) and/or q35;\n"
+	"                         each one is a run\n"
+	"      --cpus N[,N...]    boot the cell with N CPUs instead of the count\n"
+	"                         in its config; each N is a run\n"
+	"      --gdb[=PORT]       start paused with QEMU's gdbstub on PORT (1234)\n"
+	"                         and print where to break\n"
 	"      --accel A          tcg (default) or kvm\n"
 	"      --qemu PATH        the QEMU binary (default: $QEMU, else\n"
 	"                         qemu-system-x86_64)\n"
@@ -81,8 +101,10 @@ static const char usage[] =
 	"      --dry-run          write the files, print the QEMU command, exit\n"
 	"  -h, --help             show this help\n"
 	"\n"
-	"Exit status: 0 QEMU ended normally (the guest rebooted or powered off),\n"
-	"1 a check failed, QEMU failed or the timeout hit, 2 usage error.\n";
+	"Exit status: 0 passed (every --expect matched; without --expect, the\n"
+	"guest rebooted or powered off), 1 failed (a check before the boot, a\n"
+	"--fail-on line, a reset, QEMU failed), 2 usage error, 3 timed out,\n"
+	"130 interrupted. With several runs: the first run that did not pass.\n";
 
 struct workdir {
 	char *dir;
@@ -273,91 +295,557 @@ static u64 cell_mem_end(const struct cell_config *cfg)
 	return end;
 }
 
-static volatile sig_atomic_t got_term;
+/* ------------------------------------------------------------------------ */
+/* the options bootplan.c does not know                                     */
+/* ------------------------------------------------------------------------ */
 
-static void on_term(int sig)
+struct qemu_opts {
+	const char *expect[QV_MAX_PATTERNS], *fail_on[QV_MAX_PATTERNS];
+	unsigned int num_expect, num_fail;
+	const char *serial_log;
+	bool gdb;
+	unsigned int gdb_port;
+	const char *machines[MAX_MACHINES];
+	unsigned int num_machines;
+	unsigned int cpus[MAX_CPU_RUNS];	/* 0: the cell's count */
+	unsigned int num_cpus;
+};
+
+/* bootplan.c's qemu options that take a value as the next argument */
+static bool takes_value(const char *arg)
 {
-	got_term = sig;
+	static const char *const with_value[] = {
+		"-i", "-c", "--initrd", "--cmdline", "--loader", "--name",
+		"--param", "--timeout", "--workdir", "--qemu", "--accel",
+		"--tsc-khz", "--apic-khz", "--pm-timer",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(with_value); i++)
+		if (!strcmp(arg, with_value[i]))
+			return true;
+	return false;
 }
 
-static int run_qemu(char **argv, u64 timeout_s)
+/* "--name VALUE" or "--name=VALUE": the value, else NULL */
+static const char *opt_value(int argc, char **argv, int *i, const char *name,
+			     bool *matched)
 {
-	u64 limit = timeout_s;
-	struct timespec start, now, tick = { 0, 20 * 1000 * 1000 };
-	posix_spawnattr_t attr;
-	struct sigaction sa, old_int, old_term, old_hup;
-	sigset_t dflt;
-	pid_t pid;
-	int status = 0, err;
-	bool timed_out = false, killed = false;
+	size_t n = strlen(name);
+	const char *a = argv[*i];
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-	/* Ctrl-C reaches QEMU too: let it end, then clean up */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &sa, &old_int);
+	*matched = false;
+	if (strncmp(a, name, n))
+		return NULL;
+	if (a[n] == '=') {
+		*matched = true;
+		return a + n + 1;
+	}
+	if (a[n])
+		return NULL;
+	*matched = true;
+	if (*i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
 
-	posix_spawnattr_init(&attr);
-	sigemptyset(&dflt);
-	sigaddset(&dflt, SIGINT);
-	sigaddset(&dflt, SIGTERM);
-	sigaddset(&dflt, SIGHUP);
-	posix_spawnattr_setsigdefault(&attr, &dflt);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-	err = posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ);
-	posix_spawnattr_destroy(&attr);
-	if (err) {
-		fprintf(stderr, "cellboot: error: qemu: cannot run %s: %s\n",
-			argv[0], strerror(err));
-		status = -1;
+static int add_machines(struct qemu_opts *o, const char *list)
+{
+	char buf[64];
+	char *save = NULL;
+
+	if (strlen(list) >= sizeof(buf))
+		return usage_error("qemu", "--machine: '%s' is not microvm, q35 "
+				   "or both, comma-separated", list);
+	strcpy(buf, list);
+	for (char *m = strtok_r(buf, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+		const char *name = !strcmp(m, "microvm") ? "microvm" :
+				   !strcmp(m, "q35") ? "q35" : NULL;
+
+		if (!name)
+			return usage_error("qemu", "--machine: '%s' is not microvm "
+					   "or q35", m);
+		for (unsigned int i = 0; i < o->num_machines; i++)
+			if (o->machines[i] == name)
+				return usage_error("qemu", "--machine: %s given "
+						   "twice", name);
+		o->machines[o->num_machines++] = name;
+	}
+	if (!o->num_machines)
+		return usage_error("qemu", "--machine: '%s' names no machine",
+				   list);
+	return 0;
+}
+
+static int add_cpus(struct qemu_opts *o, const char *list)
+{
+	const char *p = list;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char num[24];
+		u64 v;
+
+		if (!len || len >= sizeof(num))
+			goto bad;
+		memcpy(num, p, len);
+		num[len] = 0;
+		if (!parse_u64(num, &v) || v < 1 || v > CELLSIM_MAX_CPUS)
+			goto bad;
+		if (o->num_cpus == MAX_CPU_RUNS)
+			return usage_error("qemu", "--cpus: more than %d values",
+					   MAX_CPU_RUNS);
+		o->cpus[o->num_cpus++] = (unsigned int)v;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+bad:
+	return usage_error("qemu", "--cpus: '%s' is not a list of numbers from "
+			   "1 to %u", list, CELLSIM_MAX_CPUS);
+}
+
+/*
+ * Takes this file's options out of argv (in place); the rest goes to
+ * bp_parse_args. Returns 0 or CB_EXIT_USAGE (printed).
+ */
+static int take_qemu_opts(int *argc, char **argv, struct qemu_opts *o)
+{
+	int out = 1, rc;
+
+	memset(o, 0, sizeof(*o));
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i], *val;
+		bool m;
+
+		if (!strcmp(a, "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (takes_value(a)) {
+			argv[out++] = argv[i];
+			if (i + 1 < *argc)
+				argv[out++] = argv[++i];
+			continue;
+		}
+		if (!strcmp(a, "--gdb") || !strncmp(a, "--gdb=", 6)) {
+			u64 port = QG_DEFAULT_PORT;
+
+			if (a[5] == '=' && (!parse_u64(a + 6, &port) || !port ||
+					    port > 65535))
+				return usage_error("qemu", "--gdb: '%s' is not a "
+						   "TCP port", a + 6);
+			o->gdb = true;
+			o->gdb_port = (unsigned int)port;
+			continue;
+		}
+		val = opt_value(*argc, argv, &i, "--expect", &m);
+		if (m) {
+			if (!val)
+				return usage_error("qemu", "--expect needs a value");
+			if (o->num_expect == QV_MAX_PATTERNS)
+				return usage_error("qemu", "more than %d --expect",
+						   QV_MAX_PATTERNS);
+			o->expect[o->num_expect++] = val;
+			continue;
+		}
+		val = opt_value(*argc, argv, &i, "--fail-on", &m);
+		if (m) {
+			if (!val)
+				return usage_error("qemu", "--fail-on needs a value");
+			if (o->num_fail == QV_MAX_PATTERNS)
+				return usage_error("qemu", "more than %d --fail-on",
+						   QV_MAX_PATTERNS);
+			o->fail_on[o->num_fail++] = val;
+			continue;
+		}
+		val = opt_value(*argc, argv, &i, "--serial-log", &m);
+		if (m) {
+			if (!val || !*val)
+				return usage_error("qemu", "--serial-log needs a "
+						   "directory");
+			if (o->serial_log)
+				return usage_error("qemu", "--serial-log given twice");
+			o->serial_log = val;
+			continue;
+		}
+		val = opt_value(*argc, argv, &i, "--machine", &m);
+		if (m) {
+			if (!val)
+				return usage_error("qemu", "--machine needs a value");
+			if ((rc = add_machines(o, val)))
+				return rc;
+			continue;
+		}
+		val = opt_value(*argc, argv, &i, "--cpus", &m);
+		if (m) {
+			if (!val)
+				return usage_error("qemu", "--cpus needs a value");
+			if ((rc = add_cpus(o, val)))
+				return rc;
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	*argc = out;
+	if (!o->num_machines)
+		o->machines[o->num_machines++] = "microvm";
+	if (!o->num_cpus)
+		o->cpus[o->num_cpus++] = 0;
+	if (o->gdb && o->num_machines * o->num_cpus > 1)
+		return usage_error("qemu", "--gdb debugs one run: give one "
+				   "--machine and one --cpus value");
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* the cell under test                                                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The binary config with a CPU set of n CPUs: the cell's own CPUs first,
+ * then the next numbers above its highest (what a bigger cell of the same
+ * root would get); written to path.
+ */
+static int cell_with_cpus(const char *cell, unsigned int n, const char *path)
+{
+	struct cell_config cfg;
+	struct cb_file f;
+	struct cb_err err;
+	u8 *copy, *set;
+	unsigned int have = 0, bit, top = 0;
+	int rc = file_load(&f, cell, false);
+
+	if (rc)
+		return rc;
+	if (cellcfg_parse(f.data, f.size, &cfg, &err)) {
+		file_release(&f);
+		return report(&err);
+	}
+	if (n > cfg.cpu_set_size * 8) {
+		file_release(&f);
+		return fail_msg("--cpus", "%u CPUs, the cell's CPU set holds %u "
+				"(%u bytes)", n, cfg.cpu_set_size * 8,
+				cfg.cpu_set_size);
+	}
+	copy = malloc(f.size);
+	if (!copy) {
+		file_release(&f);
+		return fail_msg("--cpus", "out of memory");
+	}
+	memcpy(copy, f.data, f.size);
+	set = copy + (cfg.cpu_set - f.data);
+	for (bit = 0; bit < cfg.cpu_set_size * 8; bit++) {
+		if (!(set[bit / 8] & (1u << (bit % 8))))
+			continue;
+		top = bit + 1;
+		if (have < n)
+			have++;
+		else
+			set[bit / 8] &= (u8)~(1u << (bit % 8));
+	}
+	for (bit = top; have < n; bit++, have++) {
+		if (bit >= cfg.cpu_set_size * 8)	/* wrap below the cell's */
+			bit = 0;
+		if (set[bit / 8] & (1u << (bit % 8))) {
+			have--;
+			continue;
+		}
+		set[bit / 8] |= (u8)(1u << (bit % 8));
+	}
+	rc = file_write(path, copy, f.size);
+	free(copy);
+	file_release(&f);
+	return rc;
+}
+
+/*
+ * The legacy UART the loader will print on (console_select.c's rule):
+ * console= in the params, the config's console descriptor, the first
+ * owned legacy port. -1 when that is not a legacy port (MMIO or none).
+ */
+static int loader_uart(const struct boot_plan *p)
+{
+	const struct jailhouse_console *c = &p->cfg.desc->console;
+	struct params parsed;
+	struct cb_err err;
+	u64 addr = 0;
+
+	if (params_parse(p->params, p->params_len + 1, &parsed, &err))
+		return -1;
+	if (parsed.console.kind == CONSOLE_IO)
+		addr = parsed.console.addr;
+	else if (parsed.console.kind != CONSOLE_UNSET)
+		return -1;
+	else if (c->type == JAILHOUSE_CON_TYPE_8250 &&
+		 !(c->flags & JAILHOUSE_CON_ACCESS_MMIO) &&
+		 c->address <= 0xfff8 &&
+		 cellcfg_pio_granted(&p->cfg, (u16)c->address, 8))
+		addr = c->address;
+	else if (c->type == JAILHOUSE_CON_TYPE_8250 &&
+		 (c->flags & JAILHOUSE_CON_ACCESS_MMIO) &&
+		 cellcfg_mem_granted(&p->cfg, c->address,
+				     c->flags & JAILHOUSE_CON_REGDIST_4 ? 32 : 8,
+				     JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE))
+		return -1;
+	for (int i = 0; i < NUM_UARTS; i++)
+		if (addr ? addr == jh_legacy_uart_ports[i] :
+		    cellcfg_pio_granted(&p->cfg, jh_legacy_uart_ports[i], 8))
+			return i;
+	return -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* runs                                                                     */
+/* ------------------------------------------------------------------------ */
+
+struct run_files {
+	char *rom, *comm, *loader, *monitor, *cell;
+	char *uart[NUM_UARTS];		/* file chardevs / console copy */
+};
+
+static void run_files_free(struct run_files *rf)
+{
+	free(rf->rom);
+	free(rf->comm);
+	free(rf->loader);
+	free(rf->monitor);
+	free(rf->cell);
+	for (int i = 0; i < NUM_UARTS; i++)
+		free(rf->uart[i]);
+	memset(rf, 0, sizeof(*rf));
+}
+
+/* QEMU's key=value option syntax doubles commas. */
+static void add_escaped(struct strbuf *b, const char *s)
+{
+	for (const char *c = s; *c; c++)
+		sb_add(b, *c == ',' ? ",," : (char[]){ *c, 0 });
+}
+
+static void push_chardev(struct qemu_cmd *q, const char *kind, unsigned int i,
+			 const char *path, bool interactive)
+{
+	struct strbuf b = { 0 };
+
+	sb_addf(&b, "%s,id=ttyS%u", kind, i);
+	if (path) {
+		sb_add(&b, ",path=");
+		add_escaped(&b, path);
+	}
+	if (!strcmp(kind, "stdio") && !interactive)
+		sb_add(&b, ",signal=off");
+	push(q, "-chardev");
+	push(q, b.s);
+	sb_free(&b);
+	push(q, "-device");
+	pushf(q, "isa-serial,index=%u,chardev=ttyS%u", i, i);
+}
+
+struct run {
+	const char *machine;
+	unsigned int cpus;		/* the cell's, after --cpus */
+	char label[48];			/* "microvm, 2 CPUs" */
+};
+
+/* One run: files, command, QEMU, verdict. Returns the exit code. */
+static int one_run(const struct bp_args *a0, const struct qemu_opts *o,
+		   struct workdir *w, struct run *r, unsigned int cpus_opt,
+		   bool several, struct qv *v)
+{
+	static struct boot_plan p;
+	static u8 rom[CELLSIM_ROM_SIZE];
+	u8 comm[COMM_REGION_PAGE_SIZE];
+	struct cellsim_platform plat;
+	struct qemu_cmd q = { { 0 }, 0 };
+	struct qr_uart uarts[NUM_UARTS];
+	struct run_files rf = { 0 };
+	struct bp_args a = *a0;
+	struct cb_err err;
+	char tag[40] = "";
+	unsigned int nu = 0, cpus;
+	int console, rc;
+	bool interactive = qr_interactive() && !a.dry_run;
+	u64 mem_end;
+
+	if (several)
+		snprintf(tag, sizeof(tag), "%s-%ucpu%s", r->machine, cpus_opt,
+			 cpus_opt ? "" : "s-of-cell");
+	if (cpus_opt) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "cell-%ucpu.cell", cpus_opt);
+		rf.cell = wd_path(w, name);
+		if ((rc = cell_with_cpus(a.cell, cpus_opt, rf.cell)))
+			goto out;
+		a.cell = rf.cell;
+	}
+	rc = bp_make(&a, &p);
+	if (rc)
+		goto out;
+	cpus = cellcfg_num_cpus(&p.cfg);
+	r->cpus = cpus;
+	snprintf(r->label, sizeof(r->label), "%s, %u CPU%s", r->machine, cpus,
+		 cpus == 1 ? "" : "s");
+
+	plat.tsc_khz = (u32)(a.tsc_khz ? a.tsc_khz : DEFAULT_TSC_KHZ);
+	plat.apic_khz = (u32)(a.has_apic_khz ? a.apic_khz : DEFAULT_APIC_KHZ);
+	plat.pm_timer_address = (u16)(a.has_pm_timer ? a.pm_timer :
+				      !strcmp(r->machine, "q35") ? Q35_PM_TIMER : 0);
+	plat.pci_mmconfig_base = 0;
+	cellsim_comm_fill(comm, &p.cfg, &plat);
+	if (cellsim_rom_build(rom, cpus, &err)) {
+		rc = report(&err);
 		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
+	if (p.cfg.desc->flags & JAILHOUSE_CELL_VIRTUAL_CONSOLE_ACTIVE)
+		warn_msg("the cell's virtual console is active: the loader will "
+			 "use the Jailhouse debug-console hypercall, which does "
+			 "not exist under QEMU");
+	mem_end = align_up(cell_mem_end(&p.cfg), MIB);
+	if (mem_end > 0x80000000ull)
+		warn_msg("cell memory up to 0x%llx: QEMU puts RAM beyond 2-3 GiB "
+			 "above 4 GiB, so cell addresses there are not RAM",
+			 (unsigned long long)mem_end);
 
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR) {
-			perror("cellboot: error: qemu: waitpid");
-			status = -1;
+	{
+		struct strbuf b = { 0 };
+		const char *names[] = { "resetrom", "comm", "cellboot-params",
+					"monitor" };
+		char **slots[] = { &rf.rom, &rf.comm, &rf.loader, &rf.monitor };
+
+		for (int i = 0; i < 4; i++) {
+			sb_addf(&b, "%s%s%s%s", tag, *tag ? "-" : "", names[i],
+				i < 3 ? ".bin" : "");
+			*slots[i] = i < 3 ? wd_path(w, b.s) : strdup("");
+			if (i == 3) {
+				free(*slots[i]);
+				sb_free(&b);
+				sb_addf(&b, "%s/%s%smonitor", w->dir, tag,
+					*tag ? "-" : "");
+				*slots[i] = strdup(b.s);
+			}
+			sb_free(&b);
+		}
+	}
+	if ((rc = file_write(rf.rom, rom, sizeof(rom))) ||
+	    (rc = file_write(rf.comm, comm, sizeof(comm))) ||
+	    (rc = write_loader(&p, rf.loader)))
+		goto out;
+
+	/* the UARTs the cell owns; the loader's console is QEMU's stdio */
+	console = loader_uart(&p);
+	for (int i = 0; i < NUM_UARTS; i++) {
+		struct strbuf b = { 0 };
+
+		if (!cellcfg_pio_granted(&p.cfg, jh_legacy_uart_ports[i], 8))
+			continue;
+		if (console < 0)
+			console = i;	/* the loader prints elsewhere */
+		sb_addf(&b, "%s/%s%sttyS%d.log", o->serial_log ? o->serial_log :
+			w->dir, tag, *tag ? "-" : "", i);
+		rf.uart[i] = strdup(b.s);
+		sb_free(&b);
+		uarts[nu].index = (unsigned int)i;
+		uarts[nu].console = i == console;
+		uarts[nu].file = i == console ? NULL : rf.uart[i];
+		uarts[nu].log = i == console && o->serial_log ? rf.uart[i] : NULL;
+		nu++;
+	}
+	if (!nu)
+		warn_msg("the cell owns no legacy UART (0x3f8, 0x2f8, 0x3e8, "
+			 "0x2e8): QEMU gets none, no serial output will show");
+
+	push(&q, a.qemu ? a.qemu : getenv("QEMU") && *getenv("QEMU") ?
+	     getenv("QEMU") : "qemu-system-x86_64");
+	push(&q, "-M");
+	push(&q, !strcmp(r->machine, "q35") ? "q35" : microvm_opts);
+	push(&q, "-accel");
+	push(&q, a.accel ? a.accel : "tcg");
+	push(&q, "-smp");
+	pushf(&q, "cpus=%u,sockets=1,cores=%u,threads=1", cpus, cpus);
+	push(&q, "-m");
+	pushf(&q, "%lluM", (unsigned long long)(mem_end / MIB));
+	push(&q, "-bios");
+	push(&q, rf.rom);
+	push(&q, "-nodefaults");
+	push(&q, "-nographic");
+	push(&q, "-no-reboot");
+	for (unsigned int i = 0; i < nu; i++)
+		push_chardev(&q, uarts[i].console ? "stdio" : "file",
+			     uarts[i].index, uarts[i].file, interactive);
+	push_device(&q, rf.loader, CB_IMAGE_BASE);
+	push_device(&q, p.config.path, p.config.addr);
+	push_device(&q, p.kernel.path, p.kernel.addr);
+	if (p.has_initrd)
+		push_device(&q, p.initrd.path, p.initrd.addr);
+	push_device(&q, rf.comm, p.comm_addr);
+	if (o->gdb) {
+		push(&q, "-S");
+		push(&q, "-gdb");
+		pushf(&q, "tcp::%u", o->gdb_port);
+	}
+
+	if (a.dry_run) {
+		bp_print_command(stdout, q.argv);
+		rc = CB_EXIT_OK;
+		goto out;
+	}
+	/* the control channel: not part of the printed command */
+	{
+		struct strbuf b = { 0 };
+
+		sb_add(&b, "pipe,id=monitor,path=");
+		add_escaped(&b, rf.monitor);
+		push(&q, "-chardev");
+		push(&q, b.s);
+		push(&q, "-mon");
+		push(&q, "chardev=monitor,mode=readline");
+		sb_free(&b);
+	}
+	fprintf(stderr, "cellboot: qemu: %s, %llu MiB, kernel at 0x%llx",
+		r->label, (unsigned long long)(mem_end / MIB),
+		(unsigned long long)p.kernel.addr);
+	for (unsigned int i = 0; i < nu; i++)
+		fprintf(stderr, "%s ttyS%u (0x%x)%s", i ? "," : "; UARTs",
+			uarts[i].index, jh_legacy_uart_ports[uarts[i].index],
+			uarts[i].console ? " on the terminal" : "");
+	fprintf(stderr, "%s%s\n", a.timeout_s ? "; with a timeout" : "",
+		interactive ? "; Ctrl-C stops QEMU" : "");
+	if (o->gdb)
+		qg_print_hints(stderr, &p, o->gdb_port);
+	fflush(stdout);
+	fflush(stderr);
+	{
+		struct qr_run run = {
+			.argv = q.argv, .uarts = uarts, .num_uarts = nu,
+			.monitor = rf.monitor, .timeout_s = a.timeout_s,
+			.interactive = interactive, .v = v,
+		};
+
+		qv_reset(v);
+		if (qr_run(&run)) {
+			rc = CB_EXIT_FAILED;
 			goto out;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (!killed && (got_term || (timeout_s &&
-		    (u64)(now.tv_sec - start.tv_sec) >= timeout_s))) {
-			timed_out = !got_term;
-			kill(pid, SIGTERM);	/* QEMU restores the terminal */
-			killed = true;
-			start = now;
-			timeout_s = 5;		/* then SIGKILL */
-		} else if (killed && (u64)(now.tv_sec - start.tv_sec) >= timeout_s) {
-			kill(pid, SIGKILL);
-		}
-		nanosleep(&tick, NULL);
-	}
-	if (timed_out) {
-		fprintf(stderr, "\ncellboot: error: qemu: stopped QEMU after the "
-			"--timeout of %llu s\n", (unsigned long long)limit);
-		status = -1;
-	} else if (got_term) {
-		status = -1;
-	} else if (WIFSIGNALED(status)) {
-		fprintf(stderr, "cellboot: error: qemu: QEMU was killed by signal "
-			"%d\n", WTERMSIG(status));
-		status = -1;
-	} else if (WEXITSTATUS(status)) {
-		fprintf(stderr, "cellboot: error: qemu: QEMU exited with status "
-			"%d\n", WEXITSTATUS(status));
-		status = -1;
+		fflush(stdout);
+		fprintf(stderr, "cellboot: qemu: %s: %s %s %.1f s: %s\n", r->label,
+			qv_state_name(v->state), v->state == QV_PASSED ? "in" :
+			"after", run.elapsed, v->reason);
+		rc = qv_exit_code(v->state);
 	}
 out:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
-	return status == 0 ? CB_EXIT_OK : CB_EXIT_FAILED;
+	if (!o->serial_log && !w->keep)
+		for (int i = 0; i < NUM_UARTS; i++)
+			if (rf.uart[i])
+				unlink(rf.uart[i]);
+	for (int i = 0; i < q.argc; i++)
+		free(q.argv[i]);
+	bp_release(&p);
+	run_files_free(&rf);
+	return rc;
 }
 
 int cmd_qemu(int argc, char **argv)
@@ -371,28 +859,28 @@ int cmd_qemu(int argc, char **argv)
 	static const char *const cell_rels[] = {
 		"../" DEFAULT_CELL, "../../" DEFAULT_CELL,
 	};
-	static struct boot_plan p;
-	static u8 rom[CELLSIM_ROM_SIZE];
-	u8 comm[COMM_REGION_PAGE_SIZE];
-	struct cellsim_platform plat;
-	struct qemu_cmd q = { { 0 }, 0 };
+	static struct qv v;
+	struct qemu_opts o;
 	struct workdir w = { 0 };
 	struct bp_args a;
-	struct cb_err err;
 	char *defaults[3] = { NULL, NULL, NULL }, *cell_bin = NULL;
-	char *rom_path, *comm_path, *loader_path;
-	const char *machine;
-	unsigned int cpus;
-	u64 mem_end;
-	int rc = bp_parse_args("qemu", BP_CMD_QEMU, true, argc, argv, &a);
+	char msg[400];
+	int rc = take_qemu_opts(&argc, argv, &o), worst = CB_EXIT_OK;
+	bool several;
 
+	if (rc)
+		return rc;
+	rc = bp_parse_args("qemu", BP_CMD_QEMU, true, argc, argv, &a);
 	if (rc)
 		return rc;
 	if (a.help) {
 		fputs(usage, stdout);
 		return CB_EXIT_OK;
 	}
-	machine = a.machine ? a.machine : "microvm";
+	if (qv_init(&v, o.expect, o.num_expect, o.fail_on, o.num_fail, msg,
+		    sizeof(msg)))
+		return usage_error("qemu", "%s", msg);
+	several = o.num_machines * o.num_cpus > 1;
 	if (!a.cell) {
 		defaults[0] = find_default(cell_rels, ARRAY_SIZE(cell_rels),
 					   DEFAULT_CELL);
@@ -420,6 +908,10 @@ int cmd_qemu(int argc, char **argv)
 	}
 	if (!a.cmdline)
 		a.cmdline = DEFAULT_CMDLINE;
+	if (o.serial_log && mkdir(o.serial_log, 0755) < 0 && errno != EEXIST) {
+		rc = fail_msg(o.serial_log, "cannot create: %s", strerror(errno));
+		goto out;
+	}
 
 	rc = wd_open(&w, a.workdir);
 	if (rc)
@@ -427,89 +919,28 @@ int cmd_qemu(int argc, char **argv)
 	rc = binary_cell(&a.cell, &cell_bin, &w);
 	if (rc)
 		goto out;
-	rc = bp_make(&a, &p);
-	if (rc)
-		goto out;
+	for (unsigned int mi = 0; mi < o.num_machines; mi++) {
+		for (unsigned int ci = 0; ci < o.num_cpus; ci++) {
+			struct run r = { o.machines[mi], 0, "" };
 
-	cpus = cellcfg_num_cpus(&p.cfg);
-	plat.tsc_khz = (u32)(a.tsc_khz ? a.tsc_khz : DEFAULT_TSC_KHZ);
-	plat.apic_khz = (u32)(a.has_apic_khz ? a.apic_khz : DEFAULT_APIC_KHZ);
-	plat.pm_timer_address = (u16)(a.has_pm_timer ? a.pm_timer :
-				      !strcmp(machine, "q35") ? Q35_PM_TIMER : 0);
-	plat.pci_mmconfig_base = 0;
-	cellsim_comm_fill(comm, &p.cfg, &plat);
-	if (cellsim_rom_build(rom, cpus, &err)) {
-		rc = report(&err);
-		goto out;
+			rc = one_run(&a, &o, &w, &r, o.cpus[ci], several, &v);
+			if (rc == CB_EXIT_USAGE || rc == QV_EXIT_INTERRUPTED) {
+				worst = rc;
+				goto done;
+			}
+			if (rc && !worst)
+				worst = rc;
+		}
 	}
-	if (p.cfg.desc->flags & JAILHOUSE_CELL_VIRTUAL_CONSOLE_ACTIVE)
-		warn_msg("the cell's virtual console is active: the loader will "
-			 "use the Jailhouse debug-console hypercall, which does "
-			 "not exist under QEMU");
-	mem_end = align_up(cell_mem_end(&p.cfg), MIB);
-	if (mem_end > 0x80000000ull)
-		warn_msg("cell memory up to 0x%llx: QEMU puts RAM beyond 2-3 GiB "
-			 "above 4 GiB, so cell addresses there are not RAM",
-			 (unsigned long long)mem_end);
-
-	rom_path = wd_path(&w, "resetrom.bin");
-	comm_path = wd_path(&w, "comm.bin");
-	loader_path = wd_path(&w, "cellboot-params.bin");
-	if ((rc = file_write(rom_path, rom, sizeof(rom))) ||
-	    (rc = file_write(comm_path, comm, sizeof(comm))) ||
-	    (rc = write_loader(&p, loader_path)))
-		goto out_paths;
-
-	push(&q, a.qemu ? a.qemu : getenv("QEMU") && *getenv("QEMU") ?
-	     getenv("QEMU") : "qemu-system-x86_64");
-	push(&q, "-M");
-	push(&q, !strcmp(machine, "q35") ? "q35" : microvm_opts);
-	push(&q, "-accel");
-	push(&q, a.accel ? a.accel : "tcg");
-	push(&q, "-smp");
-	pushf(&q, "cpus=%u,sockets=1,cores=%u,threads=1", cpus, cpus);
-	push(&q, "-m");
-	pushf(&q, "%lluM", (unsigned long long)(mem_end / MIB));
-	push(&q, "-bios");
-	push(&q, rom_path);
-	push(&q, "-nodefaults");
-	push(&q, "-nographic");
-	push(&q, "-no-reboot");
-	push(&q, "-serial");
-	push(&q, "stdio");
-	push_device(&q, loader_path, CB_IMAGE_BASE);
-	push_device(&q, p.config.path, p.config.addr);
-	push_device(&q, p.kernel.path, p.kernel.addr);
-	if (p.has_initrd)
-		push_device(&q, p.initrd.path, p.initrd.addr);
-	push_device(&q, comm_path, p.comm_addr);
-
-	if (a.dry_run) {
-		bp_print_command(stdout, q.argv);
-		if (!w.keep)
-			fprintf(stderr, "cellboot: qemu: files kept in %s\n",
-				w.dir);
+done:
+	rc = worst;
+	if (a.dry_run && !w.keep && !rc) {
+		fprintf(stderr, "cellboot: qemu: files kept in %s\n", w.dir);
 		w.keep = true;
-		rc = CB_EXIT_OK;
-	} else {
-		fprintf(stderr, "cellboot: qemu: %s, %u CPU%s, %llu MiB, kernel "
-			"at 0x%llx%s; Ctrl-C stops QEMU\n", machine, cpus,
-			cpus == 1 ? "" : "s", (unsigned long long)(mem_end / MIB),
-			(unsigned long long)p.kernel.addr,
-			a.timeout_s ? ", with a timeout" : "");
-		fflush(stdout);
-		fflush(stderr);
-		rc = run_qemu(q.argv, a.timeout_s);
 	}
-out_paths:
-	free(rom_path);
-	free(comm_path);
-	free(loader_path);
 out:
-	for (int i = 0; i < q.argc; i++)
-		free(q.argv[i]);
-	bp_release(&p);
 	wd_close(&w);
+	qv_free(&v);
 	for (int i = 0; i < 3; i++)
 		free(defaults[i]);
 	free(cell_bin);

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "tools/cellboot/qemu_verdict.h"
+
+#define SHOW_MAX 200	/* characters of a line quoted in a reason */
+
+static int compile(regex_t *re, const char *src, const char *opt,
+		   char *msg, size_t msg_size)
+{
+	int rc = regcomp(re, src, REG_EXTENDED);
+	char why[160];
+
+	if (!rc)
+		return 0;
+	regerror(rc, re, why, sizeof(why));
+	snprintf(msg, msg_size, "%s: '%s' is not a regular expression: %s",
+		 opt, src, why);
+	return -1;
+}
+
+int qv_init(struct qv *v, const char *const *expect, unsigned int num_expect,
+	    const char *const *fail_on, unsigned int num_fail,
+	    char *msg, size_t msg_size)
+{
+	static const struct { const char *src, *what; } defaults[] = {
+		{ QV_LOADER_ERROR, "the loader reported an error" },
+		{ QV_KERNEL_PANIC, "the kernel panicked" },
+	};
+
+	memset(v, 0, sizeof(*v));
+	if (num_expect > QV_MAX_PATTERNS || num_fail > QV_MAX_PATTERNS) {
+		snprintf(msg, msg_size, "more than %d --expect or --fail-on "
+			 "patterns", QV_MAX_PATTERNS);
+		return -1;
+	}
+	if (compile(&v->handoff, QV_HANDOFF, "handoff", msg, msg_size))
+		return -1;
+	if (compile(&v->announce, QV_ANNOUNCE, "announce", msg, msg_size)) {
+		regfree(&v->handoff);
+		return -1;
+	}
+	for (unsigned int i = 0; i < 2; i++) {
+		struct qv_pattern *p = &v->fail[v->num_fail];
+
+		p->src = defaults[i].src;
+		p->what = defaults[i].what;
+		if (compile(&p->re, p->src, "--fail-on", msg, msg_size))
+			goto fail;
+		v->num_fail++;
+	}
+	for (unsigned int i = 0; i < num_fail; i++) {
+		struct qv_pattern *p = &v->fail[v->num_fail];
+
+		p->src = fail_on[i];
+		p->what = NULL;
+		if (compile(&p->re, p->src, "--fail-on", msg, msg_size))
+			goto fail;
+		v->num_fail++;
+	}
+	for (unsigned int i = 0; i < num_expect; i++) {
+		struct qv_pattern *p = &v->expect[v->num_expect];
+
+		p->src = expect[i];
+		if (compile(&p->re, p->src, "--expect", msg, msg_size))
+			goto fail;
+		v->num_expect++;
+	}
+	return 0;
+fail:
+	qv_free(v);
+	return -1;
+}
+
+void qv_free(struct qv *v)
+{
+	for (unsigned int i = 0; i < v->num_expect; i++)
+		regfree(&v->expect[i].re);
+	for (unsigned int i = 0; i < v->num_fail; i++)
+		regfree(&v->fail[i].re);
+	regfree(&v->handoff);
+	regfree(&v->announce);
+	v->num_expect = v->num_fail = 0;
+}
+
+void qv_reset(struct qv *v)
+{
+	memset(v->line, 0, sizeof(v->line));
+	v->next_expect = 0;
+	v->handoff_seen = false;
+	v->announced = NULL;
+	v->state = QV_RUNNING;
+	v->reason[0] = 0;
+}
+
+static void decide(struct qv *v, enum qv_state s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void decide(struct qv *v, enum qv_state s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->state != QV_RUNNING)
+		return;
+	v->state = s;
+	va_start(ap, fmt);
+	vsnprintf(v->reason, sizeof(v->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* "--expect 'X' (2 of 3 matched)" for the first one still pending */
+static void pending(const struct qv *v, char *buf, size_t size)
+{
+	snprintf(buf, size, "--expect '%s' (%u of %u matched)",
+		 v->expect[v->next_expect].src, v->next_expect, v->num_expect);
+}
+
+static void check_line(struct qv *v, struct qv_line *l, bool complete)
+{
+	int eol = complete ? 0 : REG_NOTEOL;
+	regmatch_t m;
+
+	l->buf[l->len] = 0;
+	while (v->state == QV_RUNNING && v->next_expect < v->num_expect &&
+	       l->consumed <= l->len) {
+		const struct qv_pattern *p = &v->expect[v->next_expect];
+
+		if (regexec(&p->re, l->buf + l->consumed, 1, &m,
+			    eol | (l->consumed ? REG_NOTBOL : 0)))
+			break;
+		l->consumed += (size_t)m.rm_eo;
+		l->expected = true;
+		if (++v->next_expect == v->num_expect)
+			decide(v, QV_PASSED, "the last --expect matched: \"%.*s\"",
+			       SHOW_MAX, l->buf);
+	}
+	if (v->state != QV_RUNNING || l->expected)
+		return;
+	for (unsigned int i = 0; i < v->num_fail; i++) {
+		const struct qv_pattern *p = &v->fail[i];
+
+		if (regexec(&p->re, l->buf, 0, NULL, eol))
+			continue;
+		if (p->what)
+			decide(v, QV_FAILED, "%s: \"%.*s\"", p->what, SHOW_MAX,
+			       l->buf);
+		else
+			decide(v, QV_FAILED, "--fail-on '%s' matched: \"%.*s\"",
+			       p->src, SHOW_MAX, l->buf);
+		return;
+	}
+	if (!complete)
+		return;
+	if (!regexec(&v->handoff, l->buf, 0, NULL, 0))
+		v->handoff_seen = true;
+	if (!regexec(&v->announce, l->buf, 1, &m, 0)) {
+		const char *what = strstr(l->buf, "Restart") ? "rebooted" :
+				   strstr(l->buf, "Power") ? "powered off" :
+				   "halted";
+		char exp[300];
+
+		v->announced = what;
+		if (v->next_expect == v->num_expect) {
+			decide(v, QV_PASSED, "the guest %s (\"%.*s\")", what,
+			       SHOW_MAX, l->buf + m.rm_so);
+		} else {
+			pending(v, exp, sizeof(exp));
+			decide(v, QV_FAILED, "the guest %s before %s", what, exp);
+		}
+	}
+}
+
+void qv_feed(struct qv *v, unsigned int uart, const char *data, size_t n)
+{
+	struct qv_line *l;
+	bool grew = false;
+
+	if (uart >= QV_MAX_UARTS)
+		return;
+	l = &v->line[uart];
+	for (size_t i = 0; i < n; i++) {
+		char c = data[i];
+
+		if (c == '\r')
+			continue;
+		if (c == '\n' || c == 0) {
+			/* a NUL would end the string regexec sees: a line end */
+			check_line(v, l, true);
+			l->len = l->consumed = 0;
+			l->expected = false;
+			grew = false;
+			continue;
+		}
+		l->buf[l->len++] = c;
+		grew = true;
+		if (l->len == QV_LINE_MAX) {
+			check_line(v, l, true);
+			l->len = l->consumed = 0;
+			l->expected = false;
+			grew = false;
+		}
+	}
+	if (grew)
+		check_line(v, l, false);
+}
+
+void qv_qemu_ended(struct qv *v, int status)
+{
+	char exp[300] = "";
+
+	if (WIFSIGNALED(status)) {
+		decide(v, QV_FAILED, "QEMU was killed by signal %d",
+		       WTERMSIG(status));
+		return;
+	}
+	if (WEXITSTATUS(status)) {
+		decide(v, QV_FAILED, "QEMU exited with status %d (its message "
+		       "is above)", WEXITSTATUS(status));
+		return;
+	}
+	/* the lines QEMU wrote last may end without a newline */
+	for (unsigned int i = 0; i < QV_MAX_UARTS; i++)
+		if (v->line[i].len > v->line[i].consumed)
+			check_line(v, &v->line[i], true);
+	if (v->state != QV_RUNNING)
+		return;
+	if (v->next_expect < v->num_expect)
+		pending(v, exp, sizeof(exp));
+	if (!v->handoff_seen)
+		decide(v, QV_FAILED, "the cell reset before the loader's handoff "
+		       "line%s%s", *exp ? ", waiting for " : "", exp);
+	else
+		decide(v, QV_FAILED, "the cell reset after the handoff without "
+		       "the kernel's 'reboot:' line (a triple fault?)%s%s",
+		       *exp ? ", waiting for " : "", exp);
+}
+
+void qv_timed_out(struct qv *v, unsigned long long seconds)
+{
+	char exp[300];
+
+	if (v->next_expect < v->num_expect) {
+		pending(v, exp, sizeof(exp));
+		decide(v, QV_TIMED_OUT, "%s did not match within the --timeout "
+		       "of %llu s", exp, seconds);
+	} else {
+		decide(v, QV_TIMED_OUT, "no verdict within the --timeout of "
+		       "%llu s", seconds);
+	}
+}
+
+void qv_interrupted(struct qv *v, int sig)
+{
+	decide(v, QV_INTERRUPTED, "stopped by signal %d (%s)", sig,
+	       sig == SIGINT ? "Ctrl-C" : sig == SIGTERM ? "SIGTERM" :
+	       sig == SIGHUP ? "SIGHUP" : "?");
+}
+
+int qv_exit_code(enum qv_state s)
+{
+	switch (s) {
+	case QV_PASSED:
+		return QV_EXIT_PASSED;
+	case QV_TIMED_OUT:
+		return QV_EXIT_TIMED_OUT;
+	case QV_INTERRUPTED:
+		return QV_EXIT_INTERRUPTED;
+	case QV_RUNNING:
+	case QV_FAILED:
+		break;
+	}
+	return QV_EXIT_FAILED;
+}
+
+const char *qv_state_name(enum qv_state s)
+{
+	static const char *const names[] = {
+		[QV_RUNNING] = "running", [QV_PASSED] = "passed",
+		[QV_FAILED] = "failed", [QV_TIMED_OUT] = "timed out",
+		[QV_INTERRUPTED] = "interrupted",
+	};
+
+	return names[s];
+}
