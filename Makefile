@@ -85,7 +85,7 @@ $(BUILD)/host/%.o: %.c
 	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(TOOL_BIN): $(TOOL_OBJS) $(HOST_LIB_OBJS)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ $(TOOL_LIBS)
 
 # --- tests ------------------------------------------------------------------
 include tests/initramfs/Makefile.inc

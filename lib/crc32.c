@@ -13,7 +13,7 @@ static const u32 nibble[16] = {
 	0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
 };
 
-u32 crc32_update(u32 crc, const void *buf, size_t len)
+u32 cb_crc32_update(u32 crc, const void *buf, size_t len)
 {
 	const u8 *p = buf;
 
@@ -25,7 +25,7 @@ u32 crc32_update(u32 crc, const void *buf, size_t len)
 	return crc;
 }
 
-u32 crc32(const void *buf, size_t len)
+u32 cb_crc32(const void *buf, size_t len)
 {
-	return ~crc32_update(0xffffffffu, buf, len);
+	return ~cb_crc32_update(0xffffffffu, buf, len);
 }

@@ -9,10 +9,10 @@
  * params.has[] and, two by two, params.addr_size[]); also the list
  * printed for an unknown key.
  */
-#define KEYS "kernel initrd config comm mem cpu_wait_ms console log"
+#define KEYS "kernel initrd config comm mem cpu_wait_ms console log crc"
 enum key_id {
 	K_KERNEL, K_INITRD, K_CONFIG, K_COMM, K_MEM, K_CPU_WAIT, K_CONSOLE,
-	K_LOG,
+	K_LOG, K_CRC,
 };
 
 /* What each key's value must look like, in key order. */
@@ -20,7 +20,8 @@ enum key_id {
 	"ADDR[,SIZE]\0ADDR,SIZE, SIZE > 0\0ADDR[,SIZE]\0ADDR\0" \
 	"ADDR,SIZE, SIZE > 0, 16 at most\0N <= 60000\0" \
 	"none|io,PORT|mmio,ADDR|mmio32,ADDR [,BAUD], PORT <= 0xfff8, " \
-	"BAUD = 115200/N\0" LOG_LEVELS "\0"
+	"BAUD = 115200/N\0" LOG_LEVELS "\0" \
+	"KERNELCRC[,INITRDCRC], 32-bit CRC-32 values\0"
 #define LOG_LEVELS "quiet|default|verbose"	/* enum log_level order */
 
 /* Console kinds in enum console_kind order. */
@@ -151,6 +152,15 @@ static int parse_into(const char *buf, size_t bufsize, struct params *p,
 			continue;
 		}
 		cnt = parse_nums(val, vlen, n);
+		if (id == K_CRC) {
+			if (cnt < 0 || n[0] > 0xffffffffu || n[1] > 0xffffffffu)
+				goto bad;
+			p->has_crc = true;
+			p->has_initrd_crc = cnt == 2;
+			p->kernel_crc = (u32)n[0];
+			p->initrd_crc = (u32)n[1];
+			continue;
+		}
 		if (cnt < counts[id] >> 4 || cnt > (counts[id] & 15) ||
 		    (cnt == 2 && counts[id] == 0x22 && !n[1]) ||
 		    (id == K_CPU_WAIT && n[0] > 60000) ||
@@ -176,6 +186,11 @@ bad:
 	}
 	if (!p->has_kernel)
 		return cb_fail(err, WHAT, "no kernel=ADDR (-s \"...\" -a 0x1000?)");
+	if (p->has_crc && !p->kernel_size)
+		return cb_fail(err, WHAT, "crc= needs kernel=ADDR,SIZE: the CRC "
+			       "covers SIZE bytes");
+	if (p->has_initrd_crc && !p->has_initrd)
+		return cb_fail(err, WHAT, "crc=: an initrd CRC without initrd=");
 	return 0;
 }
 

@@ -15,6 +15,9 @@
  *   mem=ADDR,SIZE         RAM when no config is given (repeatable)
  *   comm=ADDR             comm region address when no config is given
  *   cpu_wait_ms=N         how long to wait for all CPUs (default 1000)
+ *   crc=KCRC[,ICRC]       CRC-32 (lib/crc32.h) of the kernel file's SIZE
+ *                         bytes and of the initrd, checked before the
+ *                         handoff; needs kernel=ADDR,SIZE
  */
 #ifndef CELLBOOT_LIB_PARAMS_H
 #define CELLBOOT_LIB_PARAMS_H
@@ -58,6 +61,8 @@ struct params {
 	struct console_spec console;
 	enum log_level log;
 	u32 cpu_wait_ms;
+	bool has_crc, has_initrd_crc;	/* crc=KCRC[,ICRC] */
+	u32 kernel_crc, initrd_crc;
 	u32 num_mem;
 	const char *cmdline;		/* points into the parsed buffer */
 	size_t cmdline_len;		/* bytes, without the NUL */

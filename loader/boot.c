@@ -7,6 +7,7 @@
  */
 #include "loader/state.h"
 #include "loader/console.h"
+#include "loader/digest.h"
 #include "loader/map.h"
 #include "arch/x86/copy.h"
 #include "arch/x86/io.h"
@@ -69,6 +70,7 @@ void boot_kernel(struct loader_state *s)
 	/* what is loaded: the file size if given, at most the RAM there */
 	u64 avail = ram_after(s, p->kernel_addr), cycles;
 
+	check_digests(s);	/* crc=: before anything is read from them */
 	if (p->kernel_size && p->kernel_size < avail)
 		avail = p->kernel_size;
 	if (map_ram(p->kernel_addr, avail < 0x10000 ? avail : 0x10000, &err) ||

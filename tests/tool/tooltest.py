@@ -6,10 +6,12 @@ decoders come from the QEMU test harness (tests/qemu/harness.py), which
 describes the formats independently of the C code.
 """
 
+import gzip
 import os
 import shutil
 import struct
 import subprocess
+import zlib
 
 import pytest
 
@@ -90,14 +92,40 @@ def kernel_header(path=KERNEL):
     return h
 
 
+# The strings the code of each option leaves in a real vmlinux, which the
+# kernel doctor looks for when there is no embedded config (docs/kernel.md).
+DOCTOR_STRINGS = {
+    "jailhouse guest": b"Jailhouse: No valid setup data found",
+    "x2APIC": b"physical x2apic",
+    "8250 serial console": b"uart8250",
+    "PCI": b"PCI host bridge to bus %s\n",
+    "initrd support": b"incorrect cpio method used: use -H newc option",
+}
+
+
+def fake_vmlinux(features=tuple(DOCTOR_STRINGS), extra=b""):
+    """An ELF magic, then the doctor's strings for `features`."""
+    return (b"\x7fELF\x02\x01\x01" + bytes(57) + extra +
+            b"".join(b"\0" + DOCTOR_STRINGS[f] + b"\0" for f in features))
+
+
+def build_crc(data):
+    """The raw CRC-32 register Linux's build tool stores in the last 4 bytes
+    of a bzImage, over the bytes before them."""
+    return zlib.crc32(data) ^ 0xffffffff
+
+
 def make_bzimage(path, version=0x020f, setup_sects=4, relocatable=1,
                  kernel_alignment=0x200000, pref_address=0x1000000,
                  init_size=0x800000, xloadflags=0x3, cmdline_size=2047,
                  code_size=0x10000, version_str=b"6.99.0-test (tests@cellboot) #1",
-                 payload=b"\x1f\x8b\x08\x00", code=b"\xeb\xfe"):
+                 payload=None, code=b"\xeb\xfe", crc=True):
     """A minimal bzImage: setup sectors with a 2.15-style header, then the
     protected-mode part (`code` at offset 0 and at the 64-bit entry 0x200,
-    the payload at 0x300)."""
+    the payload at 0x300: by default a gzip'd fake_vmlinux()), ending with
+    the build's CRC-32 unless crc is False."""
+    if payload is None:
+        payload = gzip.compress(fake_vmlinux(), mtime=0)
     setup = bytearray((setup_sects + 1) * 512)
     struct.pack_into("<B", setup, 0x1f1, setup_sects)
     struct.pack_into("<I", setup, 0x1f4, code_size // 16)
@@ -119,8 +147,11 @@ def make_bzimage(path, version=0x020f, setup_sects=4, relocatable=1,
     body[0:len(code)] = code
     body[0x200:0x200 + len(code)] = code
     body[0x300:0x300 + len(payload)] = payload
+    data = bytes(setup) + bytes(body)
+    if crc:
+        data = data[:-4] + struct.pack("<I", build_crc(data[:-4]))
     with open(path, "wb") as f:
-        f.write(bytes(setup) + bytes(body))
+        f.write(data)
     return str(path)
 
 

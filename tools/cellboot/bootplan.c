@@ -22,8 +22,10 @@
 
 #include "tools/cellboot/bootplan.h"
 #include "tools/cellboot/cmds.h"
+#include "tools/cellboot/kdoctor.h"
 #include "lib/bootparams.h"
 #include "lib/cellsim.h"
+#include "lib/crc32.h"
 #include "lib/jhsetup.h"
 #include "lib/params.h"
 #include "lib/string.h"
@@ -42,7 +44,8 @@ _Static_assert(BP_MAX_RAM == LOADER_MAX_RAM_RANGES,
 enum opt_id {
 	O_HELP, O_INITRD, O_CMDLINE, O_LOADER, O_NAME, O_PARAM, O_FORMAT,
 	O_JAILHOUSE, O_DRY_RUN, O_MACHINE, O_TIMEOUT, O_WORKDIR, O_QEMU,
-	O_ACCEL, O_TSC_KHZ, O_APIC_KHZ, O_PM_TIMER,
+	O_ACCEL, O_TSC_KHZ, O_APIC_KHZ, O_PM_TIMER, O_NO_KCHECK, O_DIGEST,
+	O_SHOW_BP, O_REPLACE,
 };
 
 #define ALL (BP_CMD_PLAN | BP_CMD_BOOT | BP_CMD_QEMU)
@@ -71,6 +74,23 @@ static const struct opt {
 	{ "tsc-khz", 0, true, BP_CMD_QEMU, O_TSC_KHZ },
 	{ "apic-khz", 0, true, BP_CMD_QEMU, O_APIC_KHZ },
 	{ "pm-timer", 0, true, BP_CMD_QEMU, O_PM_TIMER },
+	{ "no-kernel-check", 0, false, ALL, O_NO_KCHECK },
+	{ "digest", 0, false, ALL, O_DIGEST },
+	{ "show-boot-params", 0, false, BP_CMD_PLAN, O_SHOW_BP },
+	{ "replace", 0, false, BP_CMD_BOOT, O_REPLACE },
+};
+
+/*
+ * Options of `jailhouse cell linux` (Jailhouse's tools/jailhouse-cell-linux)
+ * that cellboot does without: a hint instead of "unknown option".
+ */
+static const struct {
+	const char *short_name, *long_name, *hint;
+} cell_linux_opts[] = {
+	{ "-w", "--write-params", "cellboot builds the boot parameters in the "
+	  "cell; 'cellboot plan --show-boot-params' prints what it will build" },
+	{ "-k", "--kernel-decomp-factor", "cellboot reads the space the kernel "
+	  "needs (init_size) from its header; no factor to give" },
 };
 
 static const struct opt *find_opt(const char *arg, const char **inline_val)
@@ -135,6 +155,18 @@ static int apply(const char *cmd, const struct opt *o, const char *val,
 		return 0;
 	case O_DRY_RUN:
 		a->dry_run = true;
+		return 0;
+	case O_NO_KCHECK:
+		a->no_kernel_check = true;
+		return 0;
+	case O_DIGEST:
+		a->digest = true;
+		return 0;
+	case O_SHOW_BP:
+		a->show_boot_params = true;
+		return 0;
+	case O_REPLACE:
+		a->replace = true;
 		return 0;
 	case O_INITRD:
 		return set_once(cmd, &a->initrd, val, spelled);
@@ -232,6 +264,13 @@ int bp_parse_args(const char *cmd, unsigned int cmd_mask,
 			continue;
 		}
 		o = find_opt(arg, &val);
+		for (size_t j = 0; !o && j < ARRAY_SIZE(cell_linux_opts); j++)
+			if (!strcmp(arg, cell_linux_opts[j].short_name) ||
+			    !strncmp(arg, cell_linux_opts[j].long_name,
+				     strlen(cell_linux_opts[j].long_name)))
+				return usage_error(cmd, "'%s' is an option of "
+						   "'jailhouse cell linux': %s",
+						   arg, cell_linux_opts[j].hint);
 		if (!o || !(o->cmds & cmd_mask))
 			return usage_error(cmd, "unknown option '%s'", arg);
 		if (!o->has_arg && val)
@@ -560,6 +599,11 @@ static int build_params(struct boot_plan *p, const struct bp_args *a,
 			(unsigned long long)p->initrd.size);
 	sb_addf(&b, " config=0x%llx,0x%llx", (unsigned long long)p->config.addr,
 		(unsigned long long)p->config.size);
+	if (a->digest) {
+		sb_addf(&b, " crc=0x%08x", p->kernel_crc);
+		if (p->has_initrd)
+			sb_addf(&b, ",0x%08x", p->initrd_crc);
+	}
 	for (unsigned int i = 0; i < a->num_params; i++)
 		sb_addf(&b, " %s", a->params[i]);
 	if (*p->cmdline)
@@ -607,14 +651,12 @@ static int build_params(struct boot_plan *p, const struct bp_args *a,
 	return 0;
 }
 
-/* The loader's last step before the jump, on scratch buffers. */
-static int check_boot_params(struct boot_plan *p, struct cb_err *err)
+int bp_boot_params(const struct boot_plan *p, struct boot_params *bp,
+		   u8 *sd, size_t sd_size, struct bootparams_result *res,
+		   struct jailhouse_setup_data *jh, struct cb_err *err)
 {
-	static struct boot_params bp;
-	static u8 sd[CB_SETUP_DATA_SIZE];
 	static u8 comm_page[COMM_REGION_PAGE_SIZE];
 	static const struct cellsim_platform plat = { 0 };
-	struct jailhouse_setup_data jh;
 	u8 ids[CB_MAX_CPUS];
 	unsigned int n = cellcfg_num_cpus(&p->cfg);
 	struct bootparams_input in = {
@@ -622,23 +664,35 @@ static int check_boot_params(struct boot_plan *p, struct cb_err *err)
 		.cmdline_len = strlen(p->cmdline),
 		.initrd_addr = p->initrd.addr,
 		.initrd_size = p->has_initrd ? p->initrd.size : 0,
-		.e820 = &p->e820, .jh = &jh, .sd_buf = sd,
-		.sd_addr = CB_SETUP_DATA_ADDR, .sd_size = sizeof(sd),
+		.e820 = &p->e820, .jh = jh, .sd_buf = sd,
+		.sd_addr = CB_SETUP_DATA_ADDR, .sd_size = sd_size,
 	};
-	struct bootparams_result res;
 
+	/* the APIC IDs as the CPUs check in: here 0..n-1 */
 	if (n > CB_MAX_CPUS)
 		n = CB_MAX_CPUS;
 	for (unsigned int i = 0; i < n; i++)
 		ids[i] = (u8)i;
 	cellsim_comm_fill(comm_page, &p->cfg, &plat);
-	jh_setup_fill(&jh, (const struct jailhouse_comm_region *)comm_page,
+	jh_setup_fill(jh, (const struct jailhouse_comm_region *)comm_page,
 		      &p->cfg, ids, n);
-	if (bootparams_build(&bp, &in, &res, err))
+	return bootparams_build(bp, &in, res, err);
+}
+
+/* The loader's last step before the jump, on scratch buffers. */
+static int check_boot_params(struct boot_plan *p, struct cb_err *err)
+{
+	static struct boot_params bp;
+	static u8 sd[CB_SETUP_DATA_SIZE];
+	struct jailhouse_setup_data jh;
+	struct bootparams_result res;
+	size_t cmdline_len = strlen(p->cmdline);
+
+	if (bp_boot_params(p, &bp, sd, sizeof(sd), &res, &jh, err))
 		return -1;
-	if (in.cmdline_len >= CB_CMDLINE_SIZE)
+	if (cmdline_len >= CB_CMDLINE_SIZE)
 		return cb_fail(err, "cmdline", "%zu bytes, cellboot's buffer holds "
-			       "%u", in.cmdline_len, CB_CMDLINE_SIZE - 1);
+			       "%u", cmdline_len, CB_CMDLINE_SIZE - 1);
 	return 0;
 }
 
@@ -648,6 +702,23 @@ static bool looks_like_text(const struct cb_file *f)
 		if (f->data[i] == 0 || f->data[i] > 0x7e)
 			return false;
 	return f->size > 0;
+}
+
+/*
+ * The kernel doctor (kdoctor.c): a corrupt or truncated kernel is refused,
+ * a kernel that lacks what a cell needs gets one warning line per piece.
+ */
+static int kernel_check(const struct boot_plan *p, const struct bp_args *a)
+{
+	static struct kdoctor r;
+	struct cb_err err;
+
+	if (a->no_kernel_check)
+		return 0;
+	if (kdoctor_run(p->kernel_file.data, p->kernel_file.size, &r, &err))
+		return report(&err);
+	kdoctor_warn(stderr, &r);
+	return 0;
 }
 
 int bp_make(const struct bp_args *a, struct boot_plan *p)
@@ -710,9 +781,21 @@ int bp_make(const struct bp_args *a, struct boot_plan *p)
 	if (p->pl.kernel_moved || p->pl.initrd_moved)
 		return fail_msg("plan", "the loader would move the %s",
 				p->pl.kernel_moved ? "kernel" : "initrd");
+	if (a->digest) {
+		p->kernel_crc = cb_crc32(p->kernel_file.data, p->kernel_file.size);
+		if (p->has_initrd) {
+			if ((rc = file_load(&p->initrd_file, a->initrd, true)))
+				return rc;
+			if (p->initrd_file.size != p->initrd.size)
+				return fail_msg("initrd", "%s changed size while "
+						"planning", a->initrd);
+			p->initrd_crc = cb_crc32(p->initrd_file.data,
+					      p->initrd_file.size);
+		}
+	}
 	if (build_params(p, a, &err) || check_boot_params(p, &err))
 		return report(&err);
-	return 0;
+	return kernel_check(p, a);
 }
 
 void bp_release(struct boot_plan *p)
@@ -720,6 +803,7 @@ void bp_release(struct boot_plan *p)
 	file_release(&p->cell_file);
 	file_release(&p->kernel_file);
 	file_release(&p->loader_file);
+	file_release(&p->initrd_file);
 	free(p->loadable);
 	free(p->loader_path);
 	p->loadable = NULL;

@@ -14,6 +14,7 @@
 #define CELLBOOT_TOOLS_BOOTPLAN_H
 
 #include "tools/cellboot/util.h"
+#include "lib/bootparams.h"
 #include "lib/bzimage.h"
 #include "lib/cellcfg.h"
 #include "lib/e820.h"
@@ -40,6 +41,10 @@ struct bp_args {
 	const char *params[BP_MAX_PARAMS];	/* --param KEY=VALUE */
 	unsigned int num_params;
 	bool help, dry_run;
+	bool no_kernel_check;		/* skip the kernel doctor (kdoctor.c) */
+	bool digest;			/* crc= in the params */
+	bool show_boot_params;		/* plan: print what the loader builds */
+	bool replace;			/* boot: destroy a cell of that name */
 	/* qemu */
 	const char *machine, *workdir, *qemu, *accel;
 	u64 timeout_s;			/* 0: none */
@@ -53,7 +58,7 @@ struct bp_image {
 };
 
 struct boot_plan {
-	struct cb_file cell_file, kernel_file, loader_file;
+	struct cb_file cell_file, kernel_file, loader_file, initrd_file;
 	char *loader_path;		/* owned */
 	struct cell_config cfg;
 	char name[JAILHOUSE_CELL_NAME_MAXLEN + 1];
@@ -74,6 +79,7 @@ struct boot_plan {
 	const char *cmdline;
 	char params[CB_PARAMS_SIZE];
 	size_t params_len;		/* without the NUL */
+	u32 kernel_crc, initrd_crc;	/* with bp_args.digest */
 };
 
 /* The three jailhouse commands as argv vectors. */
@@ -97,6 +103,17 @@ int bp_parse_args(const char *cmd, unsigned int cmd_mask,
 /* Builds and checks the plan. Returns 0 or CB_EXIT_FAILED (reported). */
 int bp_make(const struct bp_args *a, struct boot_plan *p);
 void bp_release(struct boot_plan *p);
+
+/*
+ * The zero page and setup_data the loader will build for this plan, with
+ * the loader's own code (lib/bootparams.c, lib/jhsetup.c) and the comm
+ * region as Jailhouse fills it (lib/cellsim.c). bp/sd are the caller's.
+ */
+int bp_boot_params(const struct boot_plan *p, struct boot_params *bp,
+		   u8 *sd, size_t sd_size, struct bootparams_result *res,
+		   struct jailhouse_setup_data *jh, struct cb_err *err);
+/* `plan --show-boot-params` (bpshow.c) */
+void bp_show_boot_params(FILE *f, const struct boot_plan *p);
 
 void bp_commands(const struct boot_plan *p, const char *jailhouse,
 		 struct bp_commands *c);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tools/cellboot/cmds.h"
+#include "tools/cellboot/kdoctor.h"
 #include "tools/cellboot/util.h"
 #include "lib/bzimage.h"
 #include "lib/cellcfg.h"
@@ -131,6 +132,33 @@ static void print_size(const char *label, u64 v)
 		       (unsigned long long)v, (unsigned long long)v);
 }
 
+/* The kernel doctor (kdoctor.c): integrity and what a cell needs. */
+static int inspect_kernel_doctor(const struct cb_file *f)
+{
+	static struct kdoctor r;
+	struct cb_err err;
+
+	fflush(stdout);
+	if (kdoctor_run(f->data, f->size, &r, &err))
+		return report(&err);
+	kdoctor_print_integrity(stdout, &r, "  ");
+	printf("  in a Jailhouse non-root cell, %s:\n", r.ikconfig ?
+	       "from the embedded config (CONFIG_IKCONFIG)" :
+	       "from strings in the image (no embedded config)");
+	kdoctor_print(stdout, &r, "    ");
+	for (int i = 0; i < KD_NUM; i++)
+		if (r.item[i].state != KD_YES)
+			warning("no %s: %s", kdoctor_label((enum kd_feature)i),
+				kdoctor_hint((enum kd_feature)i));
+	printf("  %-19s%s\n", "verdict", kdoctor_cell_ready(&r) ?
+	       "can run in a Jailhouse non-root cell" :
+	       r.item[KD_GUEST].state != KD_YES ?
+	       "cannot run in a Jailhouse non-root cell (no guest support); "
+	       "it boots under QEMU only" :
+	       "runs in a Jailhouse non-root cell, with the warnings below");
+	return CB_EXIT_OK;
+}
+
 static int inspect_kernel(const struct cb_file *f, struct bzimage *out_k,
 			  bool *have_k)
 {
@@ -205,7 +233,7 @@ static int inspect_kernel(const struct cb_file *f, struct bzimage *out_k,
 		return report(&err);
 	*out_k = k;
 	*have_k = true;
-	return CB_EXIT_OK;
+	return inspect_kernel_doctor(f);
 }
 
 /* ------------------------------------------------------------------------ */

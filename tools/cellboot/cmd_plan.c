@@ -24,6 +24,9 @@ static const char usage[] =
 	"      --format FMT       shell (default): the commands, one per line;\n"
 	"                         json: the same facts as an object\n"
 	"      --jailhouse PATH   the jailhouse program named in the commands\n"
+	"      --show-boot-params print the zero page, e820 map, command line\n"
+	"                         and setup_data the loader will build (after\n"
+	"                         the commands)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	HELP_EXIT_STATUS;
@@ -49,6 +52,10 @@ int cmd_plan(int argc, char **argv)
 		else
 			bp_print_shell(stdout, &c);
 		bp_commands_free(&c);
+		if (a.show_boot_params && a.format != BP_FORMAT_JSON) {
+			putchar('\n');
+			bp_show_boot_params(stdout, &p);
+		}
 	}
 	bp_release(&p);
 	return rc;

@@ -13,7 +13,11 @@
 	"                         (default: the name in the cell config)\n" \
 	"      --param KEY=VALUE  one more loader option in the params, before\n" \
 	"                         the command line: console=, log=,\n" \
-	"                         cpu_wait_ms= (see cellboot(1)); repeatable\n"
+	"                         cpu_wait_ms= (see cellboot(1)); repeatable\n" \
+	"      --digest           add crc=KERNELCRC,INITRDCRC to the params: the\n" \
+	"                         loader checks the CRC-32 of both in the cell\n" \
+	"      --no-kernel-check  skip decompressing the kernel (integrity and\n" \
+	"                         the Jailhouse guest check, see inspect)\n"
 
 #define HELP_EXIT_STATUS \
 	"Exit status: 0 success, 1 a check failed or an input is bad (one\n" \
