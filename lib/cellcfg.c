@@ -48,10 +48,9 @@ int cellcfg_parse(const void *buf, u64 len, struct cell_config *cfg,
 				     JAILHOUSE_SIGNATURE_SIZE) ||
 			   d->revision != JAILHOUSE_CONFIG_REVISION ||
 			   d->architecture != JAILHOUSE_ARCH_X86) {
-			return cb_fail(err, WHAT, "\"%.5s\" revision %u arch %u, "
+			return cb_fail(err, WHAT, "\"%*pE\" revision %u arch %u, "
 				       "want JHCLL %u x86 (0)",
-				       d->signature[0] >= ' ' &&
-				       d->signature[0] < 0x7f ? d->signature : "?",
+				       JAILHOUSE_SIGNATURE_SIZE, d->signature,
 				       d->revision, d->architecture,
 				       JAILHOUSE_CONFIG_REVISION);
 		}
@@ -142,6 +141,31 @@ bool cellcfg_mem_granted(const struct cell_config *cfg, u64 addr, u64 len,
 
 		if ((m->flags & flags) == flags && addr >= m->virt_start &&
 		    len <= m->size && addr - m->virt_start <= m->size - len)
+			return true;
+	}
+	return false;
+}
+
+bool cellcfg_uart_granted(const struct cell_config *cfg,
+			  enum console_kind kind, u64 addr)
+{
+	const u64 rw = JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE;
+	u64 len = kind == CONSOLE_MMIO32 ? 32 : 8;
+
+	if (kind == CONSOLE_IO)
+		return addr <= 0x10000 - len &&
+		       cellcfg_pio_granted(cfg, (u16)addr, (u16)len);
+	if (kind != CONSOLE_MMIO8 && kind != CONSOLE_MMIO32)
+		return false;
+	for (u32 i = 0; i < cfg->num_mem; i++) {
+		const struct jailhouse_memory *m = &cfg->mem[i];
+
+		if ((m->flags & (rw | JAILHOUSE_MEM_IO)) ==
+		    (rw | JAILHOUSE_MEM_IO) && !cellcfg_mem_is_ram(m) &&
+		    !(m->flags & (JAILHOUSE_MEM_COMM_REGION |
+				  JAILHOUSE_MEM_ROOTSHARED)) &&
+		    addr >= m->virt_start && len <= m->size &&
+		    addr - m->virt_start <= m->size - len)
 			return true;
 	}
 	return false;

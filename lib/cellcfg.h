@@ -12,6 +12,7 @@
 #include "lib/types.h"
 #include "lib/error.h"
 #include "lib/abi/cell_config.h"
+#include "lib/params.h"
 
 #define CELLCFG_NUM_ARRAYS 8	/* cpu set ... stream ids, in file order */
 
@@ -62,5 +63,14 @@ bool cellcfg_pio_granted(const struct cell_config *cfg, u16 base, u16 len);
 /* True if [addr, addr+len) lies inside one memory region with all of flags. */
 bool cellcfg_mem_granted(const struct cell_config *cfg, u64 addr, u64 len,
 			 u64 flags);
+
+/*
+ * The one rule for a UART console, in the loader and the tool alike: ports
+ * granted by one pio region (CONSOLE_IO, 8 ports), or registers (8 bytes,
+ * CONSOLE_MMIO32: 32) inside one read/write region with the IO flag that is
+ * neither RAM, the comm region nor root-shared. Any other kind: false.
+ */
+bool cellcfg_uart_granted(const struct cell_config *cfg,
+			  enum console_kind kind, u64 addr);
 
 #endif

@@ -15,6 +15,27 @@ static __attribute__((noinline)) u64 next_arg(va_list *ap)
 	return va_arg(*ap, u64);
 }
 
+static const char hex_digits[] = "0123456789abcdef";
+
+/* %pE, %*pE: each byte as itself if printable, else as \xNN. */
+static void put_escaped(char *buf, size_t size, size_t *len, const u8 *s,
+			int max)
+{
+	for (int i = 0; (max < 0 || i < max) && s[i]; i++) {
+		char tmp[4] = { '\\', 'x', hex_digits[s[i] >> 4],
+				hex_digits[s[i] & 15] };
+		int n = 4;
+
+		if (s[i] >= ' ' && s[i] < 0x7f) {
+			tmp[0] = (char)s[i];
+			n = 1;
+		}
+		for (int j = 0; j < n; j++, (*len)++)
+			if (*len + 1 < size)
+				buf[*len] = tmp[j];
+	}
+}
+
 int cb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 {
 	size_t len = 0;
@@ -24,7 +45,7 @@ int cb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 	for (const char *f = fmt; *f; f++) {
 		char tmp[24], pad = ' ';
 		const char *s = f;
-		int width = 0, prec = -1, n = 1;
+		int width = 0, prec = -1, n = 1, max = -1;
 		unsigned int base = 10;
 		bool alt = false;
 		u64 v, mask = 0xffffffffu;
@@ -42,9 +63,10 @@ int cb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 					*num = *num * 10 + *f - '0';
 				else if (*f == '.' && num == &width)
 					*(num = &prec) = 0;
-				else if (*f == '*' && num == &prec)
-					prec = (int)next_arg(&ap);
-				else
+				else if (*f == '*' && (*num = (int)next_arg(&ap),
+						       num == &width))
+					max = width;	/* %*pE: the byte count */
+				else if (*f != '*')
 					break;
 			}
 			while (*f == 'l' || *f == 'z') {
@@ -53,6 +75,13 @@ int cb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 			}
 			s = f;
 			switch (*f) {
+			case 'p':
+				if (f[1] != 'E')
+					goto as_is;
+				put_escaped(buf, size, &len, (const u8 *)(uintptr_t)
+					    next_arg(&ap), max);
+				f++;
+				continue;
 			case 's':
 				s = (const char *)(uintptr_t)next_arg(&ap);
 				if (!s)
@@ -69,7 +98,7 @@ int cb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 				s = tmp + sizeof(tmp);
 				n = 0;
 				do {
-					*(char *)--s = "0123456789abcdef"[v % base];
+					*(char *)--s = hex_digits[v % base];
 					n++;
 					v /= base;
 				} while (v);
@@ -83,6 +112,7 @@ int cb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 				f--;
 				continue;
 			default:	/* %% and anything unsupported: as is */
+as_is:
 				if (*f != '%')
 					s = f - 1, n = 2;
 			}

@@ -87,7 +87,7 @@ void boot_kernel(struct loader_state *s)
 	cb_memcpy((void *)(uintptr_t)CB_CMDLINE_ADDR, p->cmdline, p->cmdline_len);
 	((char *)(uintptr_t)CB_CMDLINE_ADDR)[p->cmdline_len] = '\0';
 
-	say(LOG_DEFAULT, "kernel %.*s, protocol %u.%02u, file %#lx, window "
+	say(LOG_DEFAULT, "kernel %*pE, protocol %u.%02u, file %#lx, window "
 	    "%#lx-%#lx%s", (int)k.version_len, k.version_str, k.version >> 8,
 	    k.version & 0xff, k.load_addr, pl.window_start, pl.window_end - 1,
 	    pl.kernel_moved ? " (moved)" : " (in place)");

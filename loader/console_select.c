@@ -28,10 +28,7 @@ static bool granted(const struct loader_state *s, enum console_kind kind,
 {
 	if (!s->have_cfg)
 		return true;	/* the integrator said so explicitly */
-	if (kind == CONSOLE_IO)
-		return addr <= 0xfff8 && cellcfg_pio_granted(&s->cfg, (u16)addr, 8);
-	return cellcfg_mem_granted(&s->cfg, addr, window_of(kind),
-				   JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE);
+	return cellcfg_uart_granted(&s->cfg, kind, addr);	/* as the tool */
 }
 
 /* An 8250 descriptor's kind (CONSOLE_NONE for other types) and address. */

@@ -50,7 +50,7 @@ void cellboot_main(void)
 	console_set_level(s->params.log);
 	console_set_comm(s->comm);
 	console_select(s);
-	say(LOG_DEFAULT, "version " CELLBOOT_VERSION ", cell \"%s\", cpus %u, "
+	say(LOG_DEFAULT, "version " CELLBOOT_VERSION ", cell \"%pE\", cpus %u, "
 	    "console %s %#lx", s->have_cfg ? s->cfg.name : "(no config)",
 	    s->comm_ok ? s->comm->num_cpus : 0, console_kind_name(c->kind),
 	    (u64)c->addr);

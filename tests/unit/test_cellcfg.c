@@ -7,6 +7,7 @@
  */
 #include "tests/unit/helpers.h"
 #include "lib/cellcfg.h"
+#include "lib/params.h"
 
 #define RAM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
 		   JAILHOUSE_MEM_EXECUTE | JAILHOUSE_MEM_DMA | \
@@ -331,17 +332,27 @@ static void test_signature_revision_arch(void **state)
 	expect_error(cbuf, len,
 		     "\"JHSYS\" revision 65535 arch 255, want JHCLL 14 x86 (0)");
 
-	/* unprintable first byte: "?" */
+	/*
+	 * Issue 8, item 7: unprintable bytes anywhere in the signature print
+	 * as \xNN (no raw CR/LF or escape sequence); a NUL ends it
+	 */
 	src_init(&c);
 	c.d.signature[0] = 0x7f;
 	len = serialize(&c, cbuf);
-	expect_error(cbuf, len, "\"?\" revision 14 arch 0, want JHCLL 14 x86 (0)");
+	expect_error(cbuf, len,
+		     "\"\\x7fHCLL\" revision 14 arch 0, want JHCLL 14 x86 (0)");
 	memset(cbuf, 0, 132);
-	expect_error(cbuf, 132, "\"?\" revision 0 arch 0, want JHCLL 14 x86 (0)");
+	expect_error(cbuf, 132, "\"\" revision 0 arch 0, want JHCLL 14 x86 (0)");
 	src_init(&c);
 	c.d.signature[0] = (char)0x80;
 	len = serialize(&c, cbuf);
-	expect_error(cbuf, len, "\"?\" revision 14 arch 0, want JHCLL 14 x86 (0)");
+	expect_error(cbuf, len,
+		     "\"\\x80HCLL\" revision 14 arch 0, want JHCLL 14 x86 (0)");
+	src_init(&c);
+	memcpy(c.d.signature, "J\r\n\x1b[", 5);
+	len = serialize(&c, cbuf);
+	expect_error(cbuf, len, "\"J\\x0d\\x0a\\x1b[\" revision 14 arch 0, "
+		     "want JHCLL 14 x86 (0)");
 
 	/* a NUL inside the signature ends the quoted text */
 	src_init(&c);
@@ -786,6 +797,70 @@ static void test_mem_granted_edges(void **state)
 				 (unsigned long long)q[i].flags, q[i].ok);
 }
 
+/*
+ * Issue 8, item 3: a UART is granted by a pio region (ports) or by one
+ * read/write region with the IO flag that is not RAM, the comm region or
+ * root-shared (MMIO); plain RAM, the comm region, a shared-memory region or
+ * a region without IO never are, whatever their read/write flags.
+ */
+static void test_uart_granted(void **state)
+{
+	static const struct {
+		enum console_kind kind;
+		u64 addr;
+		bool ok;
+	} q[] = {
+		{ CONSOLE_MMIO8, 0x10000, false },	/* RAM */
+		{ CONSOLE_MMIO8, 0x100000, false },	/* comm region */
+		{ CONSOLE_MMIO8, 0x200000, false },	/* r,w without io */
+		{ CONSOLE_MMIO8, 0x201000, false },	/* io, root-shared */
+		{ CONSOLE_MMIO8, 0x202000, false },	/* io, read-only */
+		{ CONSOLE_MMIO8, 0x203000, true },	/* r,w,io */
+		{ CONSOLE_MMIO32, 0x203000, true },
+		{ CONSOLE_MMIO8, 0x203ff8, true },	/* the last 8 bytes */
+		{ CONSOLE_MMIO8, 0x203ff9, false },
+		{ CONSOLE_MMIO32, 0x203fe0, true },	/* the last 32 bytes */
+		{ CONSOLE_MMIO32, 0x203fe1, false },
+		{ CONSOLE_MMIO8, UINT64_MAX - 0x1003, false },
+		{ CONSOLE_MMIO32, UINT64_MAX - 0x1fff, true },
+		{ CONSOLE_IO, 0x3f8, true },
+		{ CONSOLE_IO, 0x3f9, false },
+		{ CONSOLE_IO, 0x2f8, false },
+		{ CONSOLE_IO, 0x203000, false },	/* not a port */
+		{ CONSOLE_NONE, 0x203000, false },
+		{ CONSOLE_UNSET, 0x203000, false },
+	};
+	struct cfgsrc c;
+	size_t len;
+
+	(void)state;
+	src_init(&c);
+	c.d.num_memory_regions = 7;
+	c.mem[0] = (struct jailhouse_memory){ 0, 0, 0x100000, RAM_FLAGS };
+	c.mem[1] = (struct jailhouse_memory){ 0, 0x100000, 0x1000,
+		COMM_FLAGS | JAILHOUSE_MEM_IO };
+	c.mem[2] = (struct jailhouse_memory){ 0, 0x200000, 0x1000,
+		JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE };
+	c.mem[3] = (struct jailhouse_memory){ 0, 0x201000, 0x1000,
+		JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | JAILHOUSE_MEM_IO |
+		JAILHOUSE_MEM_ROOTSHARED };
+	c.mem[4] = (struct jailhouse_memory){ 0, 0x202000, 0x1000,
+		JAILHOUSE_MEM_READ | JAILHOUSE_MEM_IO };
+	c.mem[5] = (struct jailhouse_memory){ 0, 0x203000, 0x1000,
+		JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | JAILHOUSE_MEM_IO };
+	c.mem[6] = (struct jailhouse_memory){ 0, UINT64_MAX - 0x1fff, 0x1000,
+		JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | JAILHOUSE_MEM_IO |
+		JAILHOUSE_MEM_EXECUTE | JAILHOUSE_MEM_DMA };
+	c.d.num_pio_regions = 1;
+	c.pio[0] = (struct jailhouse_pio){ 0x3f8, 8 };
+	len = serialize(&c, cbuf);
+	assert_ok(parse_buf(cbuf, len), err);
+	for (size_t i = 0; i < ARRAY_SIZE(q); i++)
+		if (cellcfg_uart_granted(&cfg, q[i].kind, q[i].addr) != q[i].ok)
+			fail_msg("uart kind %d at %#llx: want %d", q[i].kind,
+				 (unsigned long long)q[i].addr, q[i].ok);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -808,6 +883,7 @@ int main(void)
 		cmocka_unit_test(test_comm_region_lookup),
 		cmocka_unit_test(test_pio_granted_edges),
 		cmocka_unit_test(test_mem_granted_edges),
+		cmocka_unit_test(test_uart_granted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

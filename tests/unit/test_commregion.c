@@ -87,15 +87,21 @@ static void test_bad_signature(void **state)
 	memcpy(page, "jhcomm", 6);
 	expect_bad(c, "jhcomm", 2);
 
-	/* an unmapped or zeroed page: "?" instead of the bytes */
+	/*
+	 * Issue 8, item 7: an unmapped or zeroed page, or any unprintable
+	 * byte: \xNN, never the raw byte (a NUL ends the signature)
+	 */
 	memset(page, 0, sizeof(page));
 	c = (struct jailhouse_comm_region *)page;
-	expect_bad(c, "?", 0);
+	expect_bad(c, "", 0);
 	memset(page, 0xff, sizeof(page));
-	expect_bad(c, "?", 0xffff);
+	expect_bad(c, "\\xff\\xff\\xff\\xff\\xff\\xff", 0xffff);
 	c = fill_good();
 	page[0] = 0x1f;
-	expect_bad(c, "?", 2);
+	expect_bad(c, "\\x1fHCOMM", 2);
+	c = fill_good();
+	memcpy(page, "J\r\nXY\x1b", 6);
+	expect_bad(c, "J\\x0d\\x0aXY\\x1b", 2);
 }
 
 static void test_bad_revision(void **state)

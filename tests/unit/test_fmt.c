@@ -265,6 +265,38 @@ static void test_cb_fail(void **state)
 	}
 }
 
+/*
+ * Issue 8, item 7: untrusted bytes (cell name, kernel version string,
+ * signatures) print as printable ASCII only: %pE (NUL-terminated) and %*pE
+ * (at most the width's bytes, or to a NUL) show every byte outside
+ * 0x20-0x7e as \xNN, so a CR/LF cannot start a forged line and no escape
+ * sequence reaches a terminal.
+ */
+static void test_escaped_untrusted_text(void **state)
+{
+	static const char forged[] = "x\r\ncellboot: error: \x1b[2J\x7f\xff";
+
+	(void)state;
+	FMT("[linux-demo]", "[%pE]", "linux-demo");
+	FMT("x\\x0d\\x0acellboot: error: \\x1b[2J\\x7f\\xff", "%pE", forged);
+	FMT("[]", "[%pE]", "");
+	/* %*pE: the width is the byte count; it stops at a NUL too */
+	FMT("6.1\\x0a", "%*pE", 4, "6.1\n-rest");
+	FMT("ab", "%*pE", 8, "ab\0cd");
+	FMT("", "%*pE", 0, "abc");
+	FMT("JHCLL", "%*pE", 5, "JHCLLxyz");
+	/* no width argument misread: what follows still lines up */
+	FMT("\\x01=1 end", "%*pE=%u %s", 1, "\001\002", 1u, "end");
+	/* truncation keeps counting the full escaped length */
+	{
+		char small[6];
+
+		assert_int_equal(cb_snprintf(small, sizeof(small), "%pE", "\033\033"),
+				 8);
+		assert_string_equal(small, "\\x1b\\");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_unsupported_printed_literally),
 		cmocka_unit_test(test_unsupported_with_modifiers),
 		cmocka_unit_test(test_cb_fail),
+		cmocka_unit_test(test_escaped_untrusted_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

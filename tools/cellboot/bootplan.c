@@ -362,11 +362,40 @@ static int try_kernel(struct boot_plan *p, u64 addr, struct cb_err *err)
 	return 0;
 }
 
+/* The edges a kernel slot search tries (see place_kernel), by index. */
+static u32 num_edges(const struct boot_plan *p)
+{
+	return p->num_loadable + p->num_ram + 2 * 3 + 1;
+}
+
+static u64 edge(const struct boot_plan *p, const struct bzimage *k, u32 i)
+{
+	u64 x;
+
+	if (i < p->num_loadable) {
+		x = p->loadable[i].start;
+		return x > UINT64_MAX - k->setup_size ? UINT64_MAX :
+		       x + k->setup_size;
+	}
+	i -= p->num_loadable;
+	if (i < p->num_ram)
+		return p->ram[i].start;
+	i -= p->num_ram;
+	if (i < 2 * 3) {
+		x = p->reserved[i / 2].end;
+		if (i % 2 == 0)
+			return x;
+		return x > UINT64_MAX - k->setup_size ? UINT64_MAX :
+		       x + k->setup_size;
+	}
+	return k->pref_address;
+}
+
 static int place_kernel(struct boot_plan *p, struct cb_err *err)
 {
 	struct cb_err first;
 	struct bzimage k0;
-	u64 pref_file = 0;
+	u64 pref_file = 0, best = 0;
 	bool tried_pref = false;
 
 	if (bzimage_parse(p->kernel_file.data, p->kernel_file.size, 0, &k0,
@@ -381,26 +410,32 @@ static int place_kernel(struct boot_plan *p, struct cb_err *err)
 			return 0;
 		}
 	}
-	/* 2. the lowest aligned slot in loadable RAM */
-	for (u32 i = 0; k0.relocatable && i < p->num_loadable; i++) {
-		const struct range *r = &p->loadable[i];
-		u64 t = align_up(r->start + k0.setup_size, k0.kernel_alignment);
+	/*
+	 * 2. the lowest aligned slot in loadable RAM. Going up from a slot
+	 * that fails, the first one that can succeed lies at an edge, aligned
+	 * up: the start of a loadable region (+ setup) or of a RAM range, the
+	 * end of a reserved range (window or file past it), pref_address. Only
+	 * those are tried: the search is bounded by the number of obstacles,
+	 * never by the size of memory.
+	 */
+	for (u32 i = 0; k0.relocatable && i < num_edges(p); i++) {
+		u64 x = edge(p, &k0, i), t = align_up(x, k0.kernel_alignment);
+		struct cb_err e;
 
-		for (; t > r->start && t - k0.setup_size + p->kernel_file.size <=
-		       r->end; t += k0.kernel_alignment) {
-			struct cb_err e;
-
-			if (tried_pref && t - k0.setup_size == pref_file)
-				continue;
-			if (!try_kernel(p, t - k0.setup_size, &e)) {
-				p->kernel.addr = t - k0.setup_size;
-				return 0;
-			}
-			if (!tried_pref) {
-				first = e;
-				tried_pref = true;
-			}
+		if (x > UINT64_MAX - k0.kernel_alignment || t < k0.setup_size ||
+		    (tried_pref && t - k0.setup_size == pref_file) ||
+		    (best && t >= best))
+			continue;
+		if (!try_kernel(p, t - k0.setup_size, &e))
+			best = t;
+		else if (!tried_pref) {
+			first = e;
+			tried_pref = true;
 		}
+	}
+	if (best) {	/* again: p->k and p->pl are the last try's */
+		p->kernel.addr = best - k0.setup_size;
+		return try_kernel(p, p->kernel.addr, err);
 	}
 	if (tried_pref) {
 		*err = first;
@@ -443,7 +478,7 @@ static int place_initrd(struct boot_plan *p, struct cb_err *err)
 	u64 size = p->initrd.size, limit = plan_initrd_limit(&p->k);
 	u64 win_s = p->pl.window_start, win_e = p->pl.window_end;
 	u64 above = align_up(win_e, BP_PAGE);
-	struct range avoid[6];
+	struct range avoid[7];
 	struct cb_err e;
 
 	/* err keeps what the loader says about the first choice */
@@ -458,6 +493,8 @@ static int place_initrd(struct boot_plan *p, struct cb_err *err)
 	avoid[4] = (struct range){ win_s, win_e, NULL };
 	avoid[5] = (struct range){ p->config.addr,
 				   p->config.addr + p->config.size, NULL };
+	/* what the loader's planner avoids too (lib/plan.h) */
+	avoid[6] = (struct range){ PLAN_MAP_LIMIT, UINT64_MAX, NULL };
 	for (u32 i = p->num_loadable; i-- > 0;) {
 		u64 lo = p->loadable[i].start;
 		u64 hi = p->loadable[i].end < limit ? p->loadable[i].end : limit;
@@ -481,7 +518,13 @@ static int place_initrd(struct boot_plan *p, struct cb_err *err)
 				p->initrd.addr = d;
 				return 0;
 			}
-			hi = d;
+			/*
+			 * Clear of every obstacle and below the limit, the
+			 * planner has no other reason to refuse, and no lower
+			 * spot of this range would change that: next range
+			 * (bounded by the obstacles, not by memory).
+			 */
+			break;
 		}
 	}
 	return -1;
@@ -633,15 +676,9 @@ static int build_params(struct boot_plan *p, const struct bp_args *a,
 			       "differently", p->params);
 	if (parsed.console.kind > CONSOLE_NONE) {
 		u64 addr = parsed.console.addr;
-		bool ok = parsed.console.kind == CONSOLE_IO ?
-			cellcfg_pio_granted(&p->cfg, (u16)addr, 8) :
-			cellcfg_mem_granted(&p->cfg, addr,
-					    parsed.console.kind == CONSOLE_MMIO32 ?
-					    32 : 8,
-					    JAILHOUSE_MEM_READ |
-					    JAILHOUSE_MEM_WRITE);
 
-		if (!ok)
+		/* the loader's rule (loader/console_select.c) */
+		if (!cellcfg_uart_granted(&p->cfg, parsed.console.kind, addr))
 			return cb_fail(err, "console", "%s 0x%llx is not granted",
 				       console_kind_name(parsed.console.kind),
 				       (unsigned long long)addr);

@@ -19,6 +19,7 @@
 #include "tools/cellboot/util.h"
 #include "lib/bzimage.h"
 #include "lib/cellcfg.h"
+#include "lib/fmt.h"
 #include "lib/cellcfg_write.h"
 #include "lib/celldesc.h"
 #include "lib/e820.h"
@@ -108,18 +109,13 @@ static void version_banner(const struct cb_file *f, const struct setup_header *h
 			   u32 setup_size, char *out, size_t size)
 {
 	u32 off = 0x200u + h->kernel_version;
-	size_t n = 0;
+	u64 end = f->size < setup_size ? f->size : setup_size;
 
 	out[0] = '\0';
-	if (!h->kernel_version || off >= setup_size || off >= f->size)
+	if (!h->kernel_version || off >= end)
 		return;
-	while (off + n < f->size && off + n < setup_size && n + 1 < size &&
-	       f->data[off + n]) {
-		u8 c = f->data[off + n];
-
-		out[n++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	out[n] = '\0';
+	/* untrusted bytes: printable ASCII only, as the loader prints them */
+	cb_snprintf(out, size, "%*pE", (int)(end - off), f->data + off);
 }
 
 static void print_size(const char *label, u64 v)
@@ -370,7 +366,7 @@ static int inspect_cell(const char *path, const u8 *data, u64 size,
 			bool from_text, struct cell_config *cfg)
 {
 	const struct jailhouse_cell_desc *d;
-	char names[512], buf[96];
+	char names[512], buf[4 * JAILHOUSE_CELL_NAME_MAXLEN + 1];	/* >= 96 */
 	struct cb_err err;
 	unsigned int ncpus, shown = 0;
 
@@ -382,7 +378,9 @@ static int inspect_cell(const char *path, const u8 *data, u64 size,
 	       from_text ? "cell description (the config mkcell writes)" :
 	       "Jailhouse cell config", d->revision,
 	       (unsigned long long)cfg->total_size);
-	printf("  %-19s%s\n", "name", cfg->name);
+	/* untrusted bytes: printable ASCII only, as the loader prints them */
+	cb_snprintf(buf, sizeof(buf), "%pE", cfg->name);
+	printf("  %-19s%s\n", "name", buf);
 	FLAG_NAMES(names, d->flags, cell_flag_names, " ");
 	printf("  %-19s0x%08x (%s)\n", "flags", d->flags, names);
 	printf("  %-19s%u:", "cpus", ncpus);
@@ -524,6 +522,7 @@ int cmd_inspect(int argc, char **argv)
 	nfiles = 0;
 	for (int i = 1; i < argc; i++) {
 		struct cb_file *f = &files[nfiles];
+		struct cell_config this_cfg;	/* kept only if it parsed whole */
 		struct cb_err err;
 		int r;
 
@@ -541,8 +540,12 @@ int cmd_inspect(int argc, char **argv)
 		if (f->size >= JAILHOUSE_SIGNATURE_SIZE &&
 		    !memcmp(f->data, JAILHOUSE_CELL_DESC_SIGNATURE,
 			    JAILHOUSE_SIGNATURE_SIZE)) {
-			r = inspect_cell(f->path, f->data, f->size, false, &cfg);
-			have_cfg |= r == 0;
+			r = inspect_cell(f->path, f->data, f->size, false,
+					 &this_cfg);
+			if (!r) {
+				cfg = this_cfg;
+				have_cfg = true;
+			}
 		} else if (is_bzimage(f)) {
 			r = inspect_kernel(f, &k, &have_k);
 		} else if (looks_like_text(f)) {
@@ -565,8 +568,11 @@ int cmd_inspect(int argc, char **argv)
 					r = report(&err);
 				else
 					r = inspect_cell(f->path, bin, out, true,
-							 &cfg);
-				have_cfg |= r == 0;
+							 &this_cfg);
+				if (!r) {
+					cfg = this_cfg;
+					have_cfg = true;
+				}
 			}
 		} else {
 			fflush(stdout);
