@@ -670,9 +670,6 @@ static int one_run(const struct bp_args *a0, const struct qemu_opts *o,
 	bool interactive = qr_interactive() && !a.dry_run;
 	u64 mem_end;
 
-	if (several)
-		snprintf(tag, sizeof(tag), "%s-%ucpu%s", r->machine, cpus_opt,
-			 cpus_opt ? "" : "s-of-cell");
 	if (cpus_opt) {
 		char name[64];
 
@@ -687,6 +684,8 @@ static int one_run(const struct bp_args *a0, const struct qemu_opts *o,
 		goto out;
 	cpus = cellcfg_num_cpus(&p.cfg);
 	r->cpus = cpus;
+	if (several)	/* names the run's files: microvm-2cpu-ttyS0.log */
+		snprintf(tag, sizeof(tag), "%s-%ucpu", r->machine, cpus);
 	snprintf(r->label, sizeof(r->label), "%s, %u CPU%s", r->machine, cpus,
 		 cpus == 1 ? "" : "s");
 
