@@ -9,23 +9,42 @@ LD        ?= ld
 OBJCOPY   ?= objcopy
 PYTHON    ?= /usr/bin/python3
 CACHE     := $(BUILD)/cache
-IMAGE_BUDGET ?= 16384
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wundef -Wtype-limits
 
-# The loader: 64-bit, freestanding, no FPU/SSE (nothing set them up),
-# no red zone (no interrupts are expected, but a stray NMI must not corrupt
-# the stack), no PIC (linked at 0, flat binary), no CET notes/endbr.
-TARGET_CFLAGS := -std=gnu11 -Oz -fno-optimize-sibling-calls -fno-inline-small-functions -mpreferred-stack-boundary=3 -fno-tree-dominator-opts -fno-ipa-modref -fno-tree-loop-im -fno-expensive-optimizations -fno-tree-pta -m64 -ffreestanding -fno-builtin -nostdlib \
-	-fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx \
-	-mno-avx -mcmodel=small -fno-stack-protector -fno-common \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
-	-ffunction-sections -fdata-sections $(WARN) -I.
+# The loader: freestanding 64-bit code linked at 0 into a flat binary.
+# Every flag is here for a reason, and every supported compiler (gcc-11,
+# gcc-12, clang-14, clang-16, clang-19; `make check-toolchains`) takes it:
+#   -Oz, else -Os            the smallest code the compiler offers: the image
+#                            has a fixed budget (gcc-11 has no -Oz)
+#   -ffreestanding           no hosted C library behind the code
+#   -fno-pic -fno-pie        runs where it is linked: no GOT, no relocations
+#                            (Debian's compilers default to PIE)
+#   -mno-red-zone            an exception frame is pushed onto the
+#                            interrupted stack: nothing may live below %rsp
+#   -mgeneral-regs-only      nobody enabled SSE (CR4.OSFXSR is clear): an
+#                            SSE/x87 instruction would raise #UD
+#   -fno-stack-protector     no canary at %fs:0x28 (no TLS, %fs base 0)
+#   -fcf-protection=none     no endbr64 (Debian's gcc emits it by default):
+#                            bytes without a use where nothing enforces CET
+#   -fno-asynchronous-unwind-tables   nothing unwinds: no .eh_frame to drop
+#   -ffunction-sections -fdata-sections   with --gc-sections, unused
+#                            functions and data stay out of the image
+TARGET_OPT := $(shell $(CC_TARGET) -Oz -x c -c -o /dev/null /dev/null \
+	2>/dev/null && echo -Oz || echo -Os)
+TARGET_CFLAGS := -std=gnu11 -m64 $(TARGET_OPT) -ffreestanding -fno-pic -fno-pie \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fcf-protection=none -fno-asynchronous-unwind-tables \
+	-ffunction-sections -fdata-sections $(WARN) -I. $(TARGET_EXTRA_CFLAGS)
+# -static, no dynamic linker, no GOT/PLT; unused sections dropped; any
+# section the linker script does not name is an error.
 TARGET_LDFLAGS := -nostdlib -static --no-dynamic-linker --gc-sections \
 	--orphan-handling=error -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 
-# Host code: same lib/ sources, sanitizers on for tests and the tool.
+# Host test code: same lib/ sources, sanitizers on, for the unit tests and
+# the test build of the tool ($(ASAN_TOOL)). The tool that `make` builds and
+# installs is optimised, without sanitizers (tools/cellboot/Makefile.inc).
 SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. $(SANITIZE)
 
@@ -35,24 +54,44 @@ ARCH_CSRCS  := $(sort $(wildcard arch/x86/*.c))
 ARCH_ASRCS  := $(sort $(wildcard arch/x86/*.asm))
 TOOL_SRCS   := $(sort $(wildcard tools/cellboot/*.c))
 
+# What the loader links from lib/, listed by hand: a new file enters the
+# image only by being named here (lib/ also holds host-only code).
+LOADER_LIB_SRCS := lib/bootparams.c lib/bzimage.c lib/cellcfg.c \
+	lib/commregion.c lib/crc32.c lib/e820.c lib/error.c lib/fmt.c \
+	lib/jhsetup.c lib/pagetable.c lib/params.c lib/plan.c lib/string.c
 TARGET_OBJS := $(patsubst %.asm,$(BUILD)/target/%.o,$(ARCH_ASRCS)) \
-	$(patsubst %.c,$(BUILD)/target/%.o,$(ARCH_CSRCS) $(LOADER_SRCS) $(LIB_SRCS))
+	$(patsubst %.c,$(BUILD)/target/%.o,$(ARCH_CSRCS) $(LOADER_SRCS) $(LOADER_LIB_SRCS))
 HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS))
 TOOL_OBJS     := $(patsubst %.c,$(BUILD)/host/%.o,$(TOOL_SRCS))
 
 LOADER_BIN := $(BUILD)/cellboot.bin
 TOOL_BIN   := $(BUILD)/cellboot
+ASAN_TOOL  := $(BUILD)/asan/cellboot
 RESET_ROM  := $(BUILD)/qemu/resetrom.bin
-KERNEL     := $(CACHE)/kernels/debian-vmlinuz
+# The test kernel, one for every test (unit, tool and QEMU tests read it
+# from CELLBOOT_KERNEL): Debian's distribution kernel of KERNEL_FLAVOUR
+# (amd64, cloud-amd64, rt-amd64; scripts/fetch-kernel.sh), or any bzImage
+# given as TEST_KERNEL (docs/kernel.md).
+KERNEL_FLAVOUR ?= amd64
+KERNEL     := $(CACHE)/kernels/debian-$(patsubst amd64-,,$(KERNEL_FLAVOUR)-)vmlinuz
+TEST_KERNEL ?= $(or $(CELLBOOT_KERNEL),$(KERNEL))
+export CELLBOOT_KERNEL := $(abspath $(TEST_KERNEL))
 
-.PHONY: all deps kernel check unit qemu-test demo clean bench fuzz
+.PHONY: all deps kernel check unit qemu-test demo clean bench fuzz FORCE
 all: $(LOADER_BIN) $(TOOL_BIN)
 
 deps:
 	@scripts/install-deps.sh
 
+# fetches (or builds, for the Jailhouse-guest kernel) the test kernel
 kernel: deps
-	@scripts/fetch-kernel.sh
+	@case "$(CELLBOOT_KERNEL)" in \
+	"$(abspath $(KERNEL))") scripts/fetch-kernel.sh --build-dir $(abspath $(BUILD)) \
+		--flavour $(KERNEL_FLAVOUR) ;; \
+	"$(abspath $(JH_KERNEL))") scripts/build-kernel.sh --build-dir $(abspath $(BUILD)) ;; \
+	*) test -s "$(CELLBOOT_KERNEL)" && echo "$(CELLBOOT_KERNEL)" || \
+		{ echo "make: TEST_KERNEL=$(TEST_KERNEL): no such file" >&2; exit 1; } ;; \
+	esac
 
 # --- loader -----------------------------------------------------------------
 $(BUILD)/gen/layout.inc: lib/layout.h
@@ -68,7 +107,15 @@ $(BUILD)/target/%.o: %.asm $(BUILD)/gen/layout.inc
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -I$(BUILD)/gen/ -o $@ $<
 
-$(BUILD)/target/%.o: %.c
+# Objects are rebuilt when the compiler or its flags change (make
+# CC_TARGET=clang-16 after a gcc build must not link a mix).
+TARGET_STAMP := $(BUILD)/target/compiler.txt
+$(TARGET_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC_TARGET) $(TARGET_CFLAGS)' | cmp -s - $@ 2>/dev/null || \
+		echo '$(CC_TARGET) $(TARGET_CFLAGS)' > $@
+
+$(BUILD)/target/%.o: %.c $(TARGET_STAMP)
 	@mkdir -p $(@D)
 	$(CC_TARGET) $(TARGET_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -77,15 +124,16 @@ $(BUILD)/cellboot.elf: $(TARGET_OBJS) $(BUILD)/gen/cellboot.ld
 
 $(LOADER_BIN): $(BUILD)/cellboot.elf tools/check-image.sh
 	$(OBJCOPY) -O binary $< $@
-	tools/check-image.sh $< $@ $(IMAGE_BUDGET)
+	tools/check-image.sh $< $@
 
 # --- host tool --------------------------------------------------------------
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(TOOL_BIN): $(TOOL_OBJS) $(HOST_LIB_OBJS)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ $(TOOL_LIBS)
+$(ASAN_TOOL): $(TOOL_OBJS) $(HOST_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ $(TOOL_LIBS) $(LDLIBS)
 
 # --- tests ------------------------------------------------------------------
 include tests/initramfs/Makefile.inc
@@ -95,19 +143,49 @@ include tools/cellboot/Makefile.inc
 include tests/bench/Makefile.inc
 include tests/fuzz/Makefile.inc
 
+# The project's own check builds treat warnings as errors (WERROR=1, passed
+# on to the sub-makes); a plain `make` or a packager's build does not.
+ifneq ($(filter check tool-test,$(MAKECMDGOALS)),)
+WERROR ?= 1
+endif
+export WERROR
+
 check: deps all
 	$(MAKE) unit
 	$(MAKE) fuzz-smoke
 	$(MAKE) tool-test
 	$(MAKE) qemu-test
 
+# Test builds of the loader with a CPU exception injected on purpose after
+# the banner (loader/main.c, CB_TEST_FAULT): 1 reads an unmapped address
+# (#PF), 2 executes ud2 (#UD). Never shipped; tests/qemu/test_exceptions.py.
+CB_TEST_FAULT_ADDR := 0x7ff000000000
+FAULT_LOADERS := $(BUILD)/fault-pf/cellboot.bin $(BUILD)/fault-ud/cellboot.bin
+.PHONY: fault-loaders
+fault-loaders: $(FAULT_LOADERS)
+$(BUILD)/fault-pf/cellboot.bin: FORCE
+	$(MAKE) -s BUILD=$(BUILD)/fault-pf TARGET_EXTRA_CFLAGS="-DCB_TEST_FAULT=1 -DCB_TEST_FAULT_ADDR=$(CB_TEST_FAULT_ADDR)" $@
+$(BUILD)/fault-ud/cellboot.bin: FORCE
+	$(MAKE) -s BUILD=$(BUILD)/fault-ud TARGET_EXTRA_CFLAGS="-DCB_TEST_FAULT=2 -DCB_TEST_FAULT_ADDR=0" $@
+
+# The loader with every supported compiler: size and a boot with each
+# (scripts/check-toolchains.sh; .ci/run runs it after make check).
+.PHONY: check-toolchains
+check-toolchains: deps kernel jh-kernel $(TEST_INITRAMFS) $(RESET_ROM) $(TOOL_BIN)
+	scripts/check-toolchains.sh
+
 MACHINE ?= microvm
+# make demo: one `cellboot qemu` call (defaults: the classic cell, the test
+# kernel, the test initramfs), then the initramfs's report in plain words
 demo: deps all kernel $(TEST_INITRAMFS)
-	BUILD=$(abspath $(BUILD)) $(PYTHON) tests/qemu/demo.py --machine $(MACHINE)
+	$(TOOL_BIN) qemu configs/classic.cell.txt $(KERNEL) -i $(TEST_INITRAMFS) \
+		--machine $(MACHINE) --expect '^cellboot: handoff to ' \
+		--expect 'CBREPORT end' --timeout 600 --serial-log $(BUILD)/demo
+	@BUILD=$(abspath $(BUILD)) $(PYTHON) tests/qemu/demo.py $(BUILD)/demo/ttyS0.log
 
 clean:
 	rm -rf $(BUILD)/target $(BUILD)/host $(BUILD)/gen $(BUILD)/tests \
 		$(BUILD)/qemu $(BUILD)/initramfs $(BUILD)/release $(BUILD)/*.bin $(BUILD)/*.elf \
-		$(TOOL_BIN)
+		$(BUILD)/tool $(BUILD)/asan $(BUILD)/package $(TOOL_BIN)
 
--include $(shell find $(BUILD)/target $(BUILD)/host $(BUILD)/release -type f -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/target $(BUILD)/host $(BUILD)/tool -type f -name '*.d' 2>/dev/null)

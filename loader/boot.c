@@ -9,6 +9,7 @@
 #include "loader/console.h"
 #include "loader/digest.h"
 #include "loader/map.h"
+#include "loader/cpus.h"
 #include "arch/x86/copy.h"
 #include "arch/x86/io.h"
 #include "lib/bootparams.h"
@@ -73,7 +74,8 @@ void boot_kernel(struct loader_state *s)
 	check_digests(s);	/* crc=: before anything is read from them */
 	if (p->kernel_size && p->kernel_size < avail)
 		avail = p->kernel_size;
-	if (map_ram(p->kernel_addr, avail < 0x10000 ? avail : 0x10000, &err) ||
+	if (map_ram(p->kernel_addr, avail < BZIMAGE_PARSE_READ_MAX ? avail :
+		    BZIMAGE_PARSE_READ_MAX, &err) ||
 	    bzimage_parse((const void *)(uintptr_t)p->kernel_addr, avail,
 			  p->kernel_addr, &k, &err) ||
 	    plan_place(&in, &pl, &err))
@@ -111,5 +113,6 @@ void boot_kernel(struct loader_state *s)
 	say(LOG_DEFAULT, "handoff to %#lx after %lu TSC cycles (%lu us)",
 	    (u64)(pl.kernel_pm + BP_ENTRY64_OFFSET),
 	    (u64)cycles, (u64)tsc_to_us(cycles));
+	cpus_end_election();
 	handoff_jump(pl.kernel_pm + BP_ENTRY64_OFFSET, CB_BOOT_PARAMS_ADDR);
 }

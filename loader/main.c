@@ -56,6 +56,12 @@ void cellboot_main(void)
 	    (u64)c->addr);
 	if (s->deferred_state)
 		fail_state(&s->deferred, s->deferred_state);
+#ifdef CB_TEST_FAULT	/* test builds only (make fault-loaders) */
+	if (CB_TEST_FAULT == 1)
+		(void)*(volatile u64 *)CB_TEST_FAULT_ADDR;	/* unmapped: #PF */
+	else
+		__asm__ volatile("ud2");			/* #UD */
+#endif
 	print_memory_map(s);
 
 	tsc_set_khz(s->comm->tsc_khz);

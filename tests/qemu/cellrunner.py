@@ -387,13 +387,20 @@ class Cell:
                hangs in TSC/APIC-timer calibration under TCG without them.
     verify_images: read every image back before the CPUs start and fail if
                it is not there (QEMU drops data outside RAM silently)
+    ram_file:  back the cell's RAM with this file (shared mapping) and write
+               the images into it instead of using QEMU's loader device, whose
+               images QEMU restores at every reset. A reset (QMP system_reset)
+               then restarts the cell on the memory as it was, like a second
+               `jailhouse cell start` without a new `cell load`; the test may
+               change memory between starts through ram_write(). No
+               -no-reboot in this mode.
     """
 
     def __init__(self, machine="microvm", cpus=1, mem_mib=256, images=(), rom=None,
                  mp_table=True, serial_log=None, accel="tcg", kvm_fallback=True,
                  cpu_model=None, icount=None, machine_opts=None, extra_args=(),
                  on_serial=None, keep_tmp=False, qemu=None, verify_images=True,
-                 pit=False):
+                 pit=False, ram_file=None):
         if machine not in MACHINES and machine_opts is None:
             raise ValueError("machine must be one of %s" % ", ".join(sorted(MACHINES)))
         if accel not in ("tcg", "kvm"):
@@ -422,6 +429,7 @@ class Cell:
         self.keep_tmp = keep_tmp
         self.qemu = qemu or QEMU
         self.verify_images = verify_images
+        self.ram_file = os.path.abspath(ram_file) if ram_file else None
         self._stopped = False
         self._files = []
 
@@ -491,11 +499,37 @@ class Cell:
             cmd += ["-cpu", self.cpu_model]
         if self.icount is not None:
             cmd += ["-icount", "shift=%s" % self.icount]
-        for path, addr in files:
-            cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on"
-                    % (_qemu_opt_escape(path), addr)]
+        if self.ram_file:
+            self._fill_ram_file(files)
+            cmd.remove("-no-reboot")
+            cmd += ["-object", "memory-backend-file,id=cellram,size=%dM,mem-path=%s,"
+                    "share=on" % (self.mem_mib, _qemu_opt_escape(self.ram_file)),
+                    "-machine", "memory-backend=cellram"]
+        else:
+            for path, addr in files:
+                cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on"
+                        % (_qemu_opt_escape(path), addr)]
         cmd += self.extra_args
         return cmd
+
+    def _fill_ram_file(self, files):
+        """RAM below mem_mib is the file at offset = guest address (true for
+        microvm and q35 with less than 2 GiB)."""
+        size = self.mem_mib << 20
+        with open(self.ram_file, "wb") as f:
+            f.truncate(size)
+        for path, addr in files:
+            data = open(path, "rb").read()
+            if addr + len(data) > size:
+                raise CellRunnerError("image at 0x%x..0x%x is outside the RAM file"
+                                      % (addr, addr + len(data)))
+            self.ram_write(addr, data)
+
+    def ram_write(self, addr, data):
+        """Writes guest RAM through the RAM file (ram_file mode only)."""
+        with open(self.ram_file, "r+b") as f:
+            f.seek(addr)
+            f.write(data)
 
     def start(self):
         """Launch QEMU paused, connect QMP, then let the CPUs run."""

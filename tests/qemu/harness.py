@@ -15,13 +15,18 @@ import time
 import zlib
 
 import cellrunner
+import kernelfit
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
 TOOL = os.path.join(BUILD, "cellboot")
-LOADER = os.path.join(BUILD, "cellboot.bin")
+# CELLBOOT_LOADER: another build of the loader (make check-toolchains
+# boots the image of each compiler)
+LOADER = os.environ.get("CELLBOOT_LOADER", os.path.join(BUILD, "cellboot.bin"))
 KERNEL = os.environ.get("CELLBOOT_KERNEL",
                         os.path.join(BUILD, "cache", "kernels", "debian-vmlinuz"))
+# Boot(initrd_addr=ABOVE_WINDOW): the initrd right above the kernel's window
+ABOVE_WINDOW = "above-window"
 INITRAMFS = os.path.join(BUILD, "initramfs", "test.cpio")
 PAYLOAD = os.path.join(BUILD, "initramfs", "payload.bin")
 ACCEL = os.environ.get("CELLBOOT_ACCEL", "tcg")
@@ -253,8 +258,19 @@ class Boot:
         self.kh = parse_bzimage(self.kernel_bytes)
         self.initrd_bytes = open(INITRAMFS, "rb").read() if initrd_addr is not None \
             else None
-        self.kernel_addr = kernel_addr if kernel_addr is not None else \
-            self.kh["pref_address"] - self.kh["setup_size"]
+        # default: where the kernel runs in place in this cell, from its
+        # own header (kernelfit.py); initrd_addr=ABOVE_WINDOW: right above
+        # that window
+        self.fit = kernelfit.in_place(self.kh, len(self.kernel_bytes),
+                                      kernelfit.cell_ram(self.cell))
+        if kernel_addr is None:
+            assert self.fit, "%s does not fit in place in %s" % (kernel or KERNEL,
+                                                                 cell_desc)
+            kernel_addr = self.fit.kernel_addr
+        if initrd_addr == ABOVE_WINDOW:
+            assert self.fit, "no in-place layout to put the initrd above"
+            initrd_addr = self.fit.initrd_above()
+        self.kernel_addr = kernel_addr
         self.initrd_addr = initrd_addr
         self.config_addr = config_addr
         self.cmdline = cmdline
@@ -273,6 +289,7 @@ class Boot:
         self.qemu_cpus = self.cell["cpus"]
         self.mem_mib = mem_mib
         self.layout = layout()
+        self.loader = LOADER     # a test build of the loader may replace it
 
     def params_string(self):
         p = "kernel=0x%x,0x%x" % (self.kernel_addr, len(self.kernel_bytes))
@@ -290,7 +307,7 @@ class Boot:
     def images(self):
         params = self.params if self.params is not None else \
             self.params_string().encode() + b"\0"
-        imgs = [(open(LOADER, "rb").read(), 0),
+        imgs = [(open(self.loader, "rb").read(), 0),
                 (params, self.layout["CB_PARAMS_ADDR"]),
                 (self.cell_bytes, self.config_addr),
                 (self.kernel_bytes, self.kernel_addr)]
@@ -302,13 +319,21 @@ class Boot:
         return jailhouse_load(imgs)
 
     def run(self, timeout=BOOT_TIMEOUT, done=r"CBREPORT end", on_serial=None,
-            bad=cellrunner.DEFAULT_BAD):
+            bad=cellrunner.DEFAULT_BAD, access_trace=False):
         """Boots; afterwards res.cell_state, res.halted and res.alive tell
-        what a failed loader left behind (read while QEMU still runs)."""
+        what a failed loader left behind (read while QEMU still runs).
+        access_trace: record every device access (res.accesses, see
+        read_accesses); only meaningful while the loader alone runs."""
         log = os.path.join(self.workdir, "serial.log")
+        trace = os.path.join(self.workdir, "access.trace")
+        extra = []
+        if access_trace:
+            if os.path.exists(trace):
+                os.unlink(trace)
+            extra = ["-trace", "enable=memory_region_ops_*,file=%s" % trace]
         cell = cellrunner.Cell(self.machine, cpus=self.qemu_cpus, on_serial=on_serial,
                                mem_mib=self.mem_mib, images=self.images(),
-                               serial_log=log, accel=ACCEL,
+                               serial_log=log, accel=ACCEL, extra_args=extra,
                                machine_opts=MACHINE_OPTS.get(self.machine))
         try:
             res = cell.run(timeout=timeout, done=done, bad=bad)
@@ -326,7 +351,59 @@ class Boot:
             cell.stop()
         res.loader = loader_lines(res.serial)
         res.report = parse_report(res.serial)
+        res.accesses = read_accesses(trace) if access_trace else None
         return res
+
+
+# --------------------------------------------------------------------------
+# Device accesses (QEMU's memory_region_ops_* trace events): every MMIO or
+# port access that reached a device model, with its absolute address.
+# --------------------------------------------------------------------------
+LAPIC = (0xfee00000, 0xfee01000)
+_ACCESS = re.compile(r"memory_region_ops_(read|write) .*?addr (0x[0-9a-f]+) "
+                     r"value (0x[0-9a-f]+) size (\d+) name '([^']*)'")
+
+
+def read_accesses(path, limit=200000):
+    """[(op, addr, size, device name)], at most limit of them."""
+    out = []
+    if not os.path.exists(path):
+        return out
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = _ACCESS.search(line)
+            if m:
+                out.append((m.group(1), int(m.group(2), 16), int(m.group(4)),
+                            m.group(5)))
+                if len(out) >= limit:
+                    break
+    return out
+
+
+def granted_devices(cell):
+    """Address ranges [lo, hi) the cell may touch as devices: its port
+    grants, its MMIO device regions (IO flag, not RAM, comm region or
+    root-shared) and the local APIC. Port and MMIO addresses share the list:
+    a port number below 0x10000 is RAM as an MMIO address, never a device."""
+    ranges = [(p["base"], p["base"] + p["length"]) for p in cell["pio"]]
+    for m in cell["mem"]:
+        f = m["flags"]
+        if f & MEM_IO and f & RAM_CLASS_MASK != RAM_CLASS and \
+                not f & (MEM_COMM | MEM_ROOTSHARED):
+            ranges.append((m["virt"], m["virt"] + m["size"]))
+    return ranges + [LAPIC]
+
+
+def foreign_accesses(accesses, allowed):
+    """The accesses outside every [lo, hi) of allowed, at most 10 distinct."""
+    out = []
+    for op, addr, size, name in accesses:
+        if not any(lo <= addr and addr + size <= hi for lo, hi in allowed):
+            if (op, addr, name) not in [(o, a, n) for o, a, _, n in out]:
+                out.append((op, addr, size, name))
+                if len(out) == 10:
+                    break
+    return out
 
 
 def payload_crc():
