@@ -64,7 +64,7 @@ void kfile_check(const u8 *file, size_t size, unsigned int major,
 		k->crc = KFILE_CRC_OK;
 	else if (k->sig_size)
 		k->crc = KFILE_CRC_SIGNED;
-	else if (major > 6 || (major == 6 && minor >= 7))
+	else if (major > 6 || (major == 6 && minor >= 15))
 		k->crc = KFILE_CRC_NOT_WRITTEN;
 	else
 		k->crc = KFILE_CRC_BAD;

@@ -13,7 +13,7 @@
 enum kfile_crc {
 	KFILE_CRC_OK,		/* the stored CRC matches the file */
 	KFILE_CRC_SIGNED,	/* no match, but the file carries a PE signature */
-	KFILE_CRC_NOT_WRITTEN,	/* no match; Linux 6.7 and later store none */
+	KFILE_CRC_NOT_WRITTEN,	/* no match; Linux 6.15 and later store none */
 	KFILE_CRC_BAD,		/* no match: the file was changed or cut */
 };
 
