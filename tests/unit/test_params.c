@@ -22,7 +22,7 @@
 #define F_CPU_WAIT "N <= 60000"
 #define F_CONSOLE "none|io,PORT|mmio,ADDR|mmio32,ADDR [,BAUD], PORT <= 0xfff8, BAUD = 115200/N"
 #define F_LOG "quiet|default|verbose"
-#define UNKNOWN_TAIL " (kernel initrd config comm mem cpu_wait_ms console log; command line after --)"
+#define UNKNOWN_TAIL " (kernel initrd config comm mem cpu_wait_ms console log crc; command line after --)"
 #define NO_KERNEL "no kernel=ADDR (-s \"...\" -a 0x1000?)"
 
 static struct params p;
