@@ -9,6 +9,7 @@ import pytest
 
 import cellrunner
 import harness
+import kernelfit
 
 CELL = "configs/classic.cell.txt"
 CMDLINE = "console=ttyS0 panic=-1 reboot=t tsc_early_khz=2000000"
@@ -17,7 +18,7 @@ FAILED, FAILED_COMM_REV = 3, 4
 
 
 def boot(name, **kw):
-    kw.setdefault("initrd_addr", 0x5000000)
+    kw.setdefault("initrd_addr", harness.ABOVE_WINDOW)   # from the kernel's header
     kw.setdefault("cmdline", CMDLINE)
     return harness.Boot("err-" + name, CELL, MACHINE, **kw)
 
@@ -138,18 +139,65 @@ def _(b):
     b.initrd_addr = 0x7f00000
 
 
-@case("kernel-no-room", lambda b: "kernel: no room: init_size 0x7f00000 at >= "
-      "0x1000000, align 0x200000")
-def _(b):
-    b.kernel_bytes = patch(b.kernel_bytes, 0x260, "<I", 0x7f00000)
+def _short(b, what, start, size, align, limit, busy):
+    """The head of a "no room" line (lib/plan.c need_end): where the cell's
+    last RAM range below limit ends, where size bytes would end if it went
+    on upwards, and the difference in tenths of a MiB, rounded up."""
+    ram = sorted(r for r in kernelfit.cell_ram(b.cell) if r[0] < limit) or \
+        sorted(kernelfit.cell_ram(b.cell))[:1]
+    top = min(ram[-1][1], limit)
+    t = kernelfit.align_up(max(start, ram[-1][0]), align)
+    hit = True
+    while hit:
+        hit = [e for s, e in busy if s < limit and s < t + size and t < e]
+        if hit:
+            t = kernelfit.align_up(max(hit), align)
+    short = -(-max(t + size - top, 0) * 10 // kernelfit.MIB)
+    return "%s: no room: cell RAM ends at %s, the %s needs up to %s: %d.%d MiB short" % (
+        what, hx(top), what, hx(t + size), short // 10, short % 10)
 
 
-@case("initrd-no-room", lambda b: "initrd: no room: 0x%x bytes up to 0xfffffffffffffffe, "
-      "off window 0x1000000-0x4f97fff" % len(b.initrd_bytes))
+@case("kernel-no-room", lambda b: "%s (init_size %s at >= %s, align %s)" % (
+      _short(b, "kernel", b.kh["pref_address"], b.no_room_init,
+             b.kh["kernel_alignment"], 1 << 47, kernelfit.reserved(b)),
+      hx(b.no_room_init), hx(b.kh["pref_address"]), hx(b.kh["kernel_alignment"])))
 def _(b):
-    # 50 MiB initrd loaded across the kernel window: no free RAM can take it
-    b.initrd_bytes = b.initrd_bytes + bytes(50 * 1024 * 1024)
-    b.initrd_addr = 0x2000000
+    # an init_size larger than any RAM range of the cell
+    align = b.kh["kernel_alignment"]
+    b.no_room_init = kernelfit.align_up(
+        max(e - s for s, e in kernelfit.cell_ram(b.cell)) + 1, align)
+    b.kernel_bytes = patch(b.kernel_bytes, 0x260, "<I", b.no_room_init)
+
+
+def _initrd_limit(b):
+    if b.kh["xloadflags"] & 0x2:        # XLF_CAN_BE_LOADED_ABOVE_4G
+        return 1 << 64
+    return struct.unpack_from("<I", b.kernel_bytes, 0x22c)[0] + 1
+
+
+@case("initrd-no-room", lambda b: "%s (%s bytes below %s, off window %s-%s)" % (
+      _short(b, "initrd", 0, len(b.initrd_bytes), kernelfit.PAGE,
+             min(_initrd_limit(b), 1 << 47), kernelfit.reserved(b) + [
+                 (b.last_try, b.last_try + b.kh["init_size"]),
+                 (b.fit.kernel_addr, b.fit.file_end)]),
+      hx(len(b.initrd_bytes)), hx(min(_initrd_limit(b), 1 << 47)), hx(b.last_try),
+      hx(b.last_try + b.kh["init_size"] - 1)))
+def _(b):
+    # The initrd loaded inside the kernel's window (past the kernel file),
+    # larger than any free RAM outside the window, wherever the kernel
+    # runs: in place, or moved to the lowest slot (the loader's last try,
+    # which its line names).
+    fit, ram, rsv = b.fit, kernelfit.cell_ram(b.cell), kernelfit.reserved(b)
+    b.last_try = kernelfit.moved_to(b.kh, ram, rsv)
+    files = rsv + [(fit.kernel_addr, fit.file_end)]
+    gap = max(kernelfit.largest_gap(ram, files + [(fit.window_start, fit.window_end)]),
+              kernelfit.largest_gap(ram, files + [(b.last_try, b.last_try +
+                                                   b.kh["init_size"])]))
+    b.initrd_addr = kernelfit.align_up(fit.file_end, kernelfit.MIB)
+    size = kernelfit.align_up(gap + 1, kernelfit.PAGE)
+    assert fit.window_start < b.initrd_addr < fit.window_end
+    assert b.initrd_addr + size <= ram[-1][1], "the classic cell is too small"
+    b.initrd_bytes = b.initrd_bytes + bytes(size - len(b.initrd_bytes))
 
 
 @case("cmdline-too-long", lambda b: "cmdline: %d bytes > cmdline_size 16" % len(b.cmdline))

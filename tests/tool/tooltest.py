@@ -16,11 +16,14 @@ import zlib
 import pytest
 
 import harness
+import kernelfit
 
 ROOT = harness.ROOT
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
-TOOL = os.path.join(BUILD, "cellboot")
-RELEASE_TOOL = os.path.join(BUILD, "release", "cellboot")
+# The tests run the ASan/UBSan build; RELEASE_TOOL is the optimised tool
+# that `make` builds and `make install` installs.
+TOOL = os.environ.get("CELLBOOT_TOOL", os.path.join(BUILD, "asan", "cellboot"))
+RELEASE_TOOL = os.path.join(BUILD, "cellboot")
 LOADER = os.path.join(BUILD, "cellboot.bin")
 KERNEL = os.environ.get("CELLBOOT_KERNEL",
                         os.path.join(BUILD, "cache", "kernels", "debian-vmlinuz"))
@@ -157,17 +160,21 @@ def make_bzimage(path, version=0x020f, setup_sects=4, relocatable=1,
 
 def expected_plan(cell_path, kernel_path, initrd_path=None, cmdline="",
                   loader="LOADER", name=None, extra=(), jailhouse="jailhouse"):
-    """The commands for a cell whose RAM fits the kernel at pref_address,
-    derived from the kernel header and lib/layout.h."""
+    """The commands for a cell whose RAM fits the kernel in place, derived
+    from the kernel header and lib/layout.h."""
     k = kernel_header(kernel_path)
     cell = harness.parse_cell(open(cell_path, "rb").read())
     cell_size = os.path.getsize(cell_path)
-    kaddr = k["pref_address"] - k["setup_size"]
+    # in place: at pref_address if the window fits, else the lowest
+    # aligned slot (kernelfit.py, from the kernel's header)
+    fit = kernelfit.in_place(k, k["file_size"], kernelfit.cell_ram(cell))
+    assert fit, "%s does not fit in place in %s" % (kernel_path, cell_path)
+    kaddr = fit.kernel_addr
     cfg_addr = align_up(LAYOUT["CB_LOW_END"], PAGE)
     params = "kernel=0x%x,0x%x" % (kaddr, k["file_size"])
     iaddr = None
     if initrd_path:
-        iaddr = align_up(k["pref_address"] + k["init_size"], PAGE)
+        iaddr = align_up(fit.window_end, PAGE)
         params += " initrd=0x%x,0x%x" % (iaddr, os.path.getsize(initrd_path))
     params += " config=0x%x,0x%x" % (cfg_addr, cell_size)
     for e in extra:
@@ -184,7 +191,7 @@ def expected_plan(cell_path, kernel_path, initrd_path=None, cmdline="",
         "commands": [[jailhouse, "cell", "create", cell_path], load,
                      [jailhouse, "cell", "start", name]],
         "params": params, "kernel_addr": kaddr, "initrd_addr": iaddr,
-        "config_addr": cfg_addr, "header": k,
+        "config_addr": cfg_addr, "header": k, "fit": fit,
     }
 
 

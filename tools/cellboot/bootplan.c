@@ -771,7 +771,8 @@ int bp_make(const struct bp_args *a, struct boot_plan *p)
 		p->loader_path = default_loader();
 		if (!p->loader_path)
 			return fail_msg("loader", "no cellboot.bin next to the "
-					"tool (%s/../libexec/cellboot/ or %s/); "
+					"tool (%s/../libexec/cellboot/ or %s/) "
+					"or in " CB_LOADER_DIR "/; "
 					"give --loader PATH",
 					self_dir() ? self_dir() : "?",
 					self_dir() ? self_dir() : "?");

@@ -309,17 +309,20 @@ char *find_file(const char *dir, const char *const *rels, size_t n)
 char *default_loader(void)
 {
 	/*
-	 * Installed: PREFIX/bin/cellboot finds PREFIX/libexec/cellboot/.
-	 * Build tree: build/cellboot (or build/release/cellboot) finds the
-	 * build's cellboot.bin.
+	 * Installed: PREFIX/bin/cellboot finds PREFIX/libexec/cellboot/ (also
+	 * in a copied or DESTDIR tree). Build tree: build/cellboot (or
+	 * build/asan/cellboot) finds the build's cellboot.bin. Else the
+	 * configured libexecdir, wherever the tool was copied to.
 	 */
 	static const char *const rels[] = {
 		"../libexec/cellboot/cellboot.bin",
 		"cellboot.bin",
 		"../cellboot.bin",
 	};
+	static const char *const installed[] = { "cellboot.bin" };
+	char *p = find_file(NULL, rels, ARRAY_SIZE(rels));
 
-	return find_file(NULL, rels, ARRAY_SIZE(rels));
+	return p ? p : find_file(CB_LOADER_DIR, installed, 1);
 }
 
 bool parse_u64(const char *s, u64 *out)

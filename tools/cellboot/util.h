@@ -61,7 +61,19 @@ const char *self_dir(void);
  * paths, as a malloc'ed string; NULL if none. dir NULL: self_dir().
  */
 char *find_file(const char *dir, const char *const *rels, size_t n);
-/* The loader cellboot.bin the tool uses by default (malloc'ed), or NULL. */
+/*
+ * Where `make install` puts cellboot.bin: $(libexecdir)/cellboot, passed in
+ * by the Makefile (tools/cellboot/Makefile.inc); this default matches its
+ * default prefix.
+ */
+#ifndef CB_LOADER_DIR
+#define CB_LOADER_DIR "/usr/local/libexec/cellboot"
+#endif
+/*
+ * The loader cellboot.bin the tool uses by default (malloc'ed), or NULL:
+ * next to the tool first (../libexec/cellboot/, then the build tree), then
+ * CB_LOADER_DIR.
+ */
 char *default_loader(void);
 
 /* Parses an unsigned number (decimal or 0x hex) from a whole string. */
