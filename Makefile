@@ -171,7 +171,7 @@ $(BUILD)/fault-ud/cellboot.bin: FORCE
 # The loader with every supported compiler: size and a boot with each
 # (scripts/check-toolchains.sh; .ci/run runs it after make check).
 .PHONY: check-toolchains
-check-toolchains: deps kernel jh-kernel $(TEST_INITRAMFS) $(RESET_ROM) $(TOOL_BIN)
+check-toolchains: deps kernel jh-kernel $(TEST_INITRAMFS) $(RESET_ROM) $(TOOL_BIN) $(BENCH_PLUGIN)
 	scripts/check-toolchains.sh
 
 MACHINE ?= microvm

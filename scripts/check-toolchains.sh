@@ -7,7 +7,9 @@
 # with `make CC_TARGET=<cc>`, fails if the image has less than MIN_SPARE
 # bytes left under CB_IMAGE_MAX, and boots with that image under QEMU:
 # the project's Jailhouse-guest kernel (tests/qemu/test_matrix.py) and the
-# distribution kernel (tests/qemu/test_boot.py), one machine each.
+# distribution kernel (tests/qemu/test_boot.py), one machine each; then it
+# counts the instructions from reset to startup_64 (kernel in place, default
+# log; target < MAX_INSNS) with the benchmark's TCG plugin.
 #
 # Usage: scripts/check-toolchains.sh [COMPILER...]
 set -eu
@@ -16,6 +18,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 COMPILERS=${*:-"gcc-11 gcc-12 clang-14 clang-16 clang-19"}
 MIN_SPARE=${MIN_SPARE:-1024}
+MAX_INSNS=${MAX_INSNS:-50000}
 PYTHON=${PYTHON:-/usr/bin/python3}
 
 missing=""
@@ -51,8 +54,20 @@ for cc in $COMPILERS; do
 		echo "check-toolchains: $cc: boot failed" >&2
 		fail=1
 	fi
+	# reset to startup_64, kernel in place (tests/bench/bench.py --loader-only)
+	insns=$("$PYTHON" tests/bench/bench.py --loader-only --loader "$out/cellboot.bin" \
+		--tool build/cellboot --plugin build/bench/insncount.so \
+		--out "$out/bench" 2>"$out/bench.log" | tail -n 1) || {
+		echo "check-toolchains: $cc: instruction count failed (see $out/bench.log)" >&2
+		fail=1; insns='{}'; }
+	default=$(echo "$insns" | sed -n 's/.*"default": \([0-9]*\).*/\1/p')
+	quiet=$(echo "$insns" | sed -n 's/.*"quiet": \([0-9]*\).*/\1/p')
+	if [ -z "$default" ] || [ "$default" -ge "$MAX_INSNS" ]; then
+		echo "check-toolchains: $cc: ${default:-?} instructions reset to startup_64, want < $MAX_INSNS" >&2
+		fail=1
+	fi
 	summary="$summary
-  $cc: $size bytes ($spare spare)"
+  $cc: $size bytes ($spare spare), reset to startup_64: ${default:-?} instructions (log=quiet ${quiet:-?})"
 done
 echo "check-toolchains: summary (budget from lib/layout.h CB_IMAGE_MAX):$summary"
 exit $fail

@@ -1,26 +1,32 @@
 #!/bin/sh
 # fetch-kernel.sh - fetch Debian's current distribution kernel (the package
-# linux-image-amd64 depends on) without installing it, for the QEMU boot tests.
+# the meta package linux-image-<flavour> depends on) without installing it,
+# for the tests (`make check KERNEL_FLAVOUR=...`, docs/kernel.md).
 #
 #   build/cache/debs/linux-image-<ver>_<...>.deb   the downloaded package
 #   build/cache/kernels/vmlinuz-<ver>              the extracted bzImage
-#   build/cache/kernels/debian-vmlinuz             stable symlink to it
+#   build/cache/kernels/debian-vmlinuz             stable symlink (amd64)
+#   build/cache/kernels/debian-<flavour>-vmlinuz   stable symlink (others)
 #
-# Cached: if debian-vmlinuz already points at a kernel, nothing is done
+# Flavours: amd64 (default), cloud-amd64, rt-amd64 (any linux-image-<flavour>
+# meta package of Debian whose kernel is a bzImage).
+# Cached: if the symlink already points at a kernel, nothing is done
 # (use --refresh to look for a newer distribution kernel).  Prints the path of
-# debian-vmlinuz on stdout at the end; progress goes to stderr.
+# the symlink on stdout at the end; progress goes to stderr.
 #
-# Usage: scripts/fetch-kernel.sh [--refresh] [--build-dir DIR]
+# Usage: scripts/fetch-kernel.sh [--refresh] [--build-dir DIR] [--flavour F]
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build"
 refresh=0
+flavour=amd64
 while [ $# -gt 0 ]; do
     case "$1" in
         --refresh) refresh=1 ;;
         --build-dir) shift; build=$1 ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --flavour) shift; flavour=$1 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "fetch-kernel: error: unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
@@ -28,7 +34,12 @@ done
 
 debs="$build/cache/debs"
 kernels="$build/cache/kernels"
-link="$kernels/debian-vmlinuz"
+case "$flavour" in
+    amd64) link="$kernels/debian-vmlinuz" ;;
+    *[!a-z0-9-]*|"") echo "fetch-kernel: error: bad flavour '$flavour'" >&2; exit 2 ;;
+    *) link="$kernels/debian-$flavour-vmlinuz" ;;
+esac
+meta="linux-image-$flavour"
 
 say() { echo "fetch-kernel: $*" >&2; }
 die() { echo "fetch-kernel: error: $*" >&2; exit 1; }
@@ -46,7 +57,7 @@ done
 # The versioned image package the meta package depends on, e.g.
 # linux-image-6.1.0-41-amd64 (first Depends: line naming a linux-image-<ver>).
 resolve() {
-    apt-cache depends linux-image-amd64 2>/dev/null |
+    apt-cache depends "$meta" 2>/dev/null |
         sed -n 's/^ *|\{0,1\}Depends: *\(linux-image-[0-9][^ ]*\).*/\1/p' | head -n 1
 }
 
@@ -56,13 +67,13 @@ if [ -z "$pkg" ] || [ "$refresh" -eq 1 ]; then
         say "apt-get update"
         apt-get update -qq >&2 || die "apt-get update failed"
     elif [ -z "$pkg" ]; then
-        die "apt knows no candidate for linux-image-amd64; run 'apt-get update' as root"
+        die "apt knows no candidate for $meta; run 'apt-get update' as root"
     fi
     pkg=$(resolve || true)
 fi
-[ -n "$pkg" ] || die "cannot find the package linux-image-amd64 depends on"
+[ -n "$pkg" ] || die "cannot find the package $meta depends on"
 ver=${pkg#linux-image-}
-say "distribution kernel package: $pkg"
+say "distribution kernel package ($flavour): $pkg"
 
 target="$kernels/vmlinuz-$ver"
 mkdir -p "$debs" "$kernels"

@@ -649,6 +649,10 @@ def main():
                     choices=["insns", "init-insns", "wall", "plan"], help="leave a part out")
     ap.add_argument("--init-timeout", type=float, default=1200.0,
                     help="seconds for each instruction count to /init")
+    ap.add_argument("--loader-only", action="store_true",
+                    help="count only the loader's instructions (reset to startup_64, "
+                         "default and quiet log) and print them as JSON; "
+                         "scripts/check-toolchains.sh uses it for each compiler")
     ap.add_argument("--table-from", metavar="JSON",
                     help="only print the table of an earlier results.json")
     ARGS = ap.parse_args()
@@ -699,6 +703,15 @@ def main():
     size("SeaBIOS (%s, -M pc)" % os.path.basename(os.path.realpath(seabios) if seabios
                                                   else "bios-256k.bin"), seabios)
     size("+ linuxboot_dma.bin (SeaBIOS -kernel)", qemu_file(qemu, "linuxboot_dma.bin"))
+
+    if ARGS.loader_only:
+        counts = {}
+        for name, extra in (("default", ""), ("quiet", "log=quiet")):
+            r = cellboot_count("loader-" + name, CLASSIC[0], CLASSIC[1], CLASSIC[2],
+                               extra, ARGS.out, ARGS.timeout)
+            counts[name] = r["insns"]
+        print(json.dumps(counts))
+        return 0
 
     # 1. and 5. instruction counts and loader serial bytes
     if "insns" not in ARGS.skip:

@@ -1,4 +1,5 @@
-"""Boot Debian's distribution kernel through cellboot in the QEMU cell runner
+"""Boot the test kernel (Debian's distribution kernel unless CELLBOOT_KERNEL
+names another, docs/kernel.md) through cellboot in the QEMU cell runner
 and check what the kernel actually received against what the cell config and
 the params asked for."""
 
@@ -8,19 +9,38 @@ import pytest
 
 import cellrunner
 import harness
+import kernelfit
 
 MACHINES = ["microvm", "q35"]
+MIB = kernelfit.MIB
 
-# name: (cell description, kernel file address (None: pref_address - setup),
-#        initrd address, what the loader must do)
+
+def load_near_the_top(b):
+    """The whole bzImage in the last MiBs of the cell's RAM, where its
+    init_size window cannot fit: the loader must move it (to the lowest
+    aligned address >= pref_address, kernelfit.moved_to). The initrd goes
+    right above that destination window, below the loaded file."""
+    ram = kernelfit.cell_ram(b.cell)
+    b.kernel_addr = kernelfit.align_down(ram[-1][1] - len(b.kernel_bytes), MIB)
+    dest = kernelfit.moved_to(b.kh, ram, kernelfit.reserved(b) +
+                              [(b.kernel_addr, ram[-1][1])])
+    assert dest is not None, "the moved cell has no room for %s" % harness.KERNEL
+    b.initrd_addr = kernelfit.align_up(dest + b.kh["init_size"], MIB)
+    assert b.initrd_addr + len(b.initrd_bytes) <= b.kernel_addr, \
+        "the moved cell is too small for this kernel and initrd"
+
+
+# name: (cell description, setup(boot) choosing where the root loads the
+#        files (None: kernel in place, initrd right above its window; both
+#        from the kernel's header, kernelfit.py), what the loader must do)
 SCENARIOS = {
     # (a) the classic Jailhouse layout, everything already in place
-    "classic": ("configs/classic.cell.txt", None, 0x5000000, "in-place"),
+    "classic": ("configs/classic.cell.txt", None, "in-place"),
     # (b) bzImage loaded near the top of RAM where its init_size window does
-    #     not fit: the loader moves it to pref_address
-    "moved": ("configs/moved.cell.txt", 0xc000000, 0x8000000, "moved"),
+    #     not fit: the loader moves it
+    "moved": ("configs/moved.cell.txt", load_near_the_top, "moved"),
     # (c) two CPUs: the second is woken with INIT-SIPI-SIPI and checks in
-    "2cpu": ("configs/classic-2cpu.cell.txt", None, 0x5000000, "in-place"),
+    "2cpu": ("configs/classic-2cpu.cell.txt", None, "in-place"),
 }
 
 # tsc_early_khz: Debian's kernel lacks Jailhouse guest support, so it does not
@@ -34,9 +54,11 @@ CMDLINE = ("console=ttyS0 panic=-1 reboot=t tsc_early_khz=2000000 "
                 ids=lambda p: "%s-%s" % p)
 def booted(request):
     machine, scenario = request.param
-    desc, kaddr, iaddr, _ = SCENARIOS[scenario]
+    desc, setup, _ = SCENARIOS[scenario]
     boot = harness.Boot("%s-%s" % (machine, scenario), desc, machine,
-                        kernel_addr=kaddr, initrd_addr=iaddr, cmdline=CMDLINE)
+                        initrd_addr=harness.ABOVE_WINDOW, cmdline=CMDLINE)
+    if setup:
+        setup(boot)
     res = boot.run()
     assert res.outcome == cellrunner.DONE, \
         "boot did not reach the report (%s: %r); serial log: %s\n%s" % (
@@ -125,13 +147,21 @@ def test_loader_log(booted):
     kline = [l for l in log if l.startswith("cellboot: kernel ")]
     assert len(kline) == 1
     assert kh["version_str"] in kline[0]
-    expect = SCENARIOS[scenario][3]
-    pref = kh["pref_address"]
-    window = "window 0x%x-0x%x" % (pref, pref + kh["init_size"] - 1)
+    expect = SCENARIOS[scenario][2]
+    if expect == "in-place":
+        start = kernelfit.Fit(kh, len(boot.kernel_bytes), boot.kernel_addr).pm
+        assert start == boot.fit.window_start
+    else:
+        start = kernelfit.moved_to(kh, kernelfit.cell_ram(boot.cell),
+                                   kernelfit.reserved(boot) +
+                                   [(boot.initrd_addr,
+                                     boot.initrd_addr + len(boot.initrd_bytes))])
+    end = kernelfit.runtime(kh, start) + kh["init_size"]
+    window = "window 0x%x-0x%x" % (start, end - 1)
     assert ", file 0x%x, %s (%s)" % (
         boot.kernel_addr, window,
         "in place" if expect == "in-place" else "moved") in kline[0]
     hand = [l for l in log if l.startswith("cellboot: handoff to ")]
     assert len(hand) == 1
-    assert hand[0].startswith("cellboot: handoff to 0x%x " % (pref + 0x200))
+    assert hand[0].startswith("cellboot: handoff to 0x%x " % (start + 0x200))
     assert not [l for l in log if "error" in l]

@@ -10,8 +10,9 @@ import pytest
 
 import cellrunner
 import harness
+import kernelfit
 
-DEBIAN = harness.KERNEL
+KERNEL = harness.KERNEL     # the test kernel: Debian's unless CELLBOOT_KERNEL says
 JH_KERNEL = os.path.join(harness.BUILD, "cache", "kernels", "jailhouse-guest-bzImage")
 CMDLINE = "console=ttyS0 panic=-1 reboot=t tsc_early_khz=2000000"
 
@@ -71,17 +72,21 @@ def test_jailhouse_guest_kernel(tmp_path, machine, cpus):
 
 
 def test_initrd_across_the_kernel_window(tmp_path):
-    """The root put the initrd inside [pref, pref+init_size): it is moved
-    and the move is reported; the kernel stays in place."""
+    """The root put the initrd inside the kernel's window (past the end of
+    the kernel file): it is moved and the move is reported; the kernel
+    stays in place."""
     b = harness.Boot("initrd-in-window", "configs/classic.cell.txt", "microvm",
-                     initrd_addr=0x2000000, cmdline=CMDLINE)
+                     initrd_addr=harness.ABOVE_WINDOW, cmdline=CMDLINE)
+    fit = b.fit
+    b.initrd_addr = kernelfit.align_up(fit.file_end, kernelfit.MIB)
+    assert fit.window_start < b.initrd_addr < fit.window_end
     res = b.run()
     check(b, res, "(in place)")
     line = [l for l in res.loader if l.startswith("cellboot: initrd ")][0]
     assert line.endswith("(moved)")
     start = int(line.split()[2].split("-")[0], 16)
-    assert start >= 0x1000000 + b.kh["init_size"] or \
-        start + len(b.initrd_bytes) <= 0x1000000
+    assert start >= fit.window_end or \
+        start + len(b.initrd_bytes) <= fit.window_start
 
 
 def test_many_memory_regions_use_e820_ext(tmp_path):
@@ -90,7 +95,7 @@ def test_many_memory_regions_use_e820_ext(tmp_path):
     regions = "".join("ram %#x 4K\n" % (0x200000 + i * 0x2000) for i in range(136))
     body = "cpus 0\nram 0x0 1M\n" + regions + "ram 0x800000 120M\n"
     b = harness.Boot("many-regions", desc(tmp_path, "many", body), "microvm",
-                     initrd_addr=0x6000000, cmdline=CMDLINE)
+                     initrd_addr=harness.ABOVE_WINDOW, cmdline=CMDLINE)
     rep = check(b, b.run())
     assert len(harness.cell_e820(b.cell)) == 139
     ext = [n for n in rep["setup_data"].values() if n["type"] == 1]
@@ -103,19 +108,19 @@ def test_shared_and_io_regions_are_not_ram(tmp_path):
     body = ("cpus 0\nram 0x0 1M\nram 0x200000 126M\n"
             "shmem 0x8000000 1M rw\nmmio 0xfed00000 0x1000 rw\n")
     b = harness.Boot("shmem-io", desc(tmp_path, "shmem", body), "microvm",
-                     initrd_addr=0x5000000, cmdline=CMDLINE)
+                     initrd_addr=harness.ABOVE_WINDOW, cmdline=CMDLINE)
     rep = check(b, b.run())
     assert all(e < 0x8000000 for _, e, _ in rep["memmap"])
 
 
 def test_command_line_exactly_cmdline_size(tmp_path):
     """A command line of exactly cmdline_size bytes passes byte for byte."""
-    kh = kernel_params(DEBIAN)
+    kh = kernel_params(KERNEL)
     pad = kh["cmdline_size"] - len(CMDLINE) - 1
     cmdline = CMDLINE + " " + "x" * pad
     assert len(cmdline) == kh["cmdline_size"]
     b = harness.Boot("cmdline-max", "configs/classic.cell.txt", "microvm",
-                     initrd_addr=0x5000000, cmdline=cmdline)
+                     initrd_addr=harness.ABOVE_WINDOW, cmdline=cmdline)
     check(b, b.run())
 
 

@@ -126,20 +126,31 @@ static inline u8 *read_whole_file(const char *path, size_t *len)
 }
 
 /*
- * Debian's kernel as `make kernel` caches it; marks the test skipped (and
- * returns NULL) when it is not there.
+ * The test kernel: the bzImage the environment variable CELLBOOT_KERNEL
+ * names (the Makefile sets it from TEST_KERNEL / KERNEL_FLAVOUR, see
+ * docs/kernel.md), else Debian's kernel as `make kernel` caches it. Tests
+ * take every expectation from the file's own header, never one kernel's
+ * numbers. A missing default kernel marks the test skipped (returns NULL);
+ * a CELLBOOT_KERNEL that cannot be read fails it.
  */
-static inline u8 *debian_kernel_or_skip(size_t *len)
+static inline u8 *test_kernel_or_skip(size_t *len)
 {
+	const char *env = getenv("CELLBOOT_KERNEL");
 	char path[512];
 	u8 *file;
 
-	src_path(path, sizeof(path), "build/cache/kernels/debian-vmlinuz");
+	if (env && *env)
+		snprintf(path, sizeof(path), "%s", env);
+	else
+		src_path(path, sizeof(path), "build/cache/kernels/debian-vmlinuz");
 	file = read_whole_file(path, len);
+	if (!file && env && *env)
+		fail_msg("CELLBOOT_KERNEL=%s cannot be read", env);
 	if (!file) {
 		print_message("skipping: %s not found (make kernel)\n", path);
 		skip();
 	}
+	print_message("test kernel: %s\n", path);
 	return file;
 }
 

@@ -7,6 +7,7 @@
  * a SETUP_E820_EXT node, the setup_data chain, and every error.
  */
 #include "tests/unit/helpers.h"
+#include "tests/unit/bzfixture.h"
 #include "lib/bootparams.h"
 
 #define SD_ADDR 0xa000ull
@@ -447,37 +448,66 @@ static void test_no_initrd_zeroes_ramdisk_fields(void **state)
 	assert_int_equal(rd32(&bp, 0x21c), 0);	/* ramdisk_size */
 }
 
-/* ---- the real kernel's header -------------------------------------------- */
+/* ---- real-shaped headers ------------------------------------------------- */
 
-static void test_debian_kernel_header(void **state)
+/* The zero page for a whole kernel file loaded at load (header from it). */
+static void build_from_file(const u8 *file, size_t len, u64 load)
 {
-	size_t len = 0;
-	u8 *file;
-
-	(void)state;
-	file = debian_kernel_or_skip(&len);
-	if (!file)
-		return;
 	err_reset(&err);
-	assert_ok(bzimage_parse(file, len, 0xffb000, &k, &err), err);
-	memcpy(img, file, sizeof(img));
+	assert_ok(bzimage_parse(file, len, load, &k, &err), err);
+	memcpy(img, file, sizeof(img));		/* what model() reads */
 	e820_entries(3);
 	input(0x9000, 20, 0x6000000, 0x1a2b3c, true);
 	jh_values();
 	assert_ok(build(), err);
 	model(SD_ADDR);
 	expect_page();
-	/* Debian's header.S puts 0xff at 0x1ef/0x1f0; neither is copied */
+	/* header.S puts 0xff at 0x1ef/0x1f0; neither is copied */
 	assert_int_equal(file[0x1ef], 0xff);
 	assert_int_equal(file[0x1f0], 0xff);
 	assert_int_equal(bp.sentinel, 0);
+}
+
+/* Debian 6.1's header (tests/unit/bzfixture.h): the exact numbers. */
+static void test_debian_shaped_header(void **state)
+{
+	size_t len = 0;
+	u8 *file = bzfixture_debian61(&len);
+
+	(void)state;
+	build_from_file(file, len, 0xffb000);
 	/* 0x1f1 .. 0x26b: 123 bytes of header */
 	assert_int_equal(k.header_end, 0x26c);
 	assert_int_equal(bp.hdr.setup_sects, 39);
 	assert_int_equal(bp.hdr.kernel_alignment, 0x200000);
 	assert_int_equal(bp.hdr.init_size, 0x3f98000);
-	assert_int_equal(bp.hdr.kernel_info_offset, rd32(file, 0x268));
+	assert_int_equal(bp.hdr.pref_address, 0x1000000);
+	assert_int_equal(bp.hdr.kernel_info_offset, 0x7d56fc);
 	assert_int_equal(bp.hdr.loadflags, 0x01);
+	free(file);
+}
+
+/* The test kernel (CELLBOOT_KERNEL): expectations from its own bytes. */
+static void test_real_kernel_header(void **state)
+{
+	size_t len = 0;
+	u8 *file;
+	u32 setup;
+
+	(void)state;
+	file = test_kernel_or_skip(&len);
+	if (!file)
+		return;
+	setup = ((file[0x1f1] ? file[0x1f1] : 4) + 1) * 512;
+	build_from_file(file, len, rd64(file, 0x258) - setup);
+	assert_int_equal(k.header_end, 0x202 + file[0x201]);
+	assert_int_equal(bp.hdr.setup_sects, file[0x1f1]);
+	assert_int_equal(bp.hdr.kernel_alignment, rd32(file, 0x230));
+	assert_int_equal(bp.hdr.init_size, rd32(file, 0x260));
+	assert_int_equal(bp.hdr.pref_address, rd64(file, 0x258));
+	assert_int_equal(bp.hdr.kernel_info_offset, rd32(file, 0x268));
+	/* CAN_USE_HEAP, KEEP_SEGMENTS and QUIET_FLAG cleared, the rest kept */
+	assert_int_equal(bp.hdr.loadflags, file[0x211] & 0x1f);
 	free(file);
 }
 
@@ -496,7 +526,8 @@ int main(void)
 		cmocka_unit_test(test_cmdline_too_long),
 		cmocka_unit_test(test_too_few_e820_entries),
 		cmocka_unit_test(test_no_initrd_zeroes_ramdisk_fields),
-		cmocka_unit_test(test_debian_kernel_header),
+		cmocka_unit_test(test_debian_shaped_header),
+		cmocka_unit_test(test_real_kernel_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lib/bzimage.c: setup-header validation on a synthetic header written at
- * raw offsets (boot-contract.md 1.2), every rejection with its exact
- * message, and the real Debian kernel when build/cache/kernels has it.
+ * raw offsets (Linux Documentation/arch/x86/boot.rst), every rejection with its exact
+ * message, a Debian-6.1-shaped header fixture with exact numbers, and the
+ * test kernel (CELLBOOT_KERNEL, default Debian's cached one) with every
+ * expectation read from its own header.
  */
 #include "tests/unit/helpers.h"
+#include "tests/unit/bzfixture.h"
 #include "lib/bzimage.h"
 
 #define LOAD 0x100000ull
@@ -427,17 +430,14 @@ static void test_compression(void **state)
 	assert_string_equal(bzimage_compression(&k), "none");
 }
 
-/* ---- the real Debian kernel (boot-contract.md, IMG) -------------------- */
+/* ---- a Debian-6.1-shaped header (tests/unit/bzfixture.h) ---------------- */
 
-static void test_debian_kernel(void **state)
+static void test_debian_shaped_fixture(void **state)
 {
 	size_t len = 0;
-	u8 *file;
+	u8 *file = bzfixture_debian61(&len);
 
 	(void)state;
-	file = debian_kernel_or_skip(&len);
-	if (!file)
-		return;
 	err_reset(&err);
 	/* loaded the way jailhouse-cell-linux does: pm part at pref_address */
 	assert_ok(bzimage_parse(file, len, 0x1000000 - 0x5000, &k, &err), err);
@@ -456,17 +456,95 @@ static void test_debian_kernel(void **state)
 	assert_int_equal(k.hdr->payload_offset, 0x2cc);
 	assert_int_equal(k.hdr->payload_length, 0x7bf070);
 	assert_string_equal(bzimage_compression(&k), "xz");
-	assert_non_null(k.version_str);
-	if (len == 8247232) {	/* the 6.1.0-56 image of boot-contract.md */
-		assert_int_equal(k.version_len, 14);
-		assert_memory_equal(k.version_str, "6.1.0-56-amd64", 14);
-	}
+	assert_int_equal(k.version_len, 14);
+	assert_memory_equal(k.version_str, "6.1.0-56-amd64", 14);
 	assert_int_equal(bzimage_runtime_start(&k, k.pm_addr), 0x1000000);
 	/* truncated by one byte of the code part */
 	err_reset(&err);
 	assert_fail(bzimage_parse(file, 0x5000 + 0x7d8200 - 1, 0x1000000 - 0x5000,
 				  &k, &err), err, "kernel",
 		    "setup 0x5000 + code 0x7d8200 > 0x7dd1ff loaded");
+	free(file);
+}
+
+/* ---- the test kernel (CELLBOOT_KERNEL, default Debian's) --------------- */
+
+/*
+ * Whatever real kernel the tests run with: every expectation is read from
+ * the file at the boot protocol's raw offsets (not through struct
+ * setup_header), so the test holds for any 64-bit bzImage >= 2.12.
+ */
+static void test_real_kernel(void **state)
+{
+	size_t len = 0, vlen;
+	u8 *file;
+	u32 sects, setup, pm_size, init, align, plen, payload;
+	u64 pref, load, rt;
+	const char *ver;
+	char want[160];
+
+	(void)state;
+	file = test_kernel_or_skip(&len);
+	if (!file)
+		return;
+	sects = file[0x1f1] ? file[0x1f1] : 4;
+	setup = (sects + 1) * 512;
+	pm_size = rd32(file, 0x1f4) * 16;
+	init = rd32(file, 0x260);
+	align = rd32(file, 0x230);
+	pref = rd64(file, 0x258);
+	payload = rd32(file, 0x248);
+	plen = rd32(file, 0x24c);
+	/* the file is a whole bzImage: setup + code, maybe a tail */
+	assert_true(setup + (u64)pm_size <= len);
+	assert_true(rd16(file, 0x206) >= 0x020c);
+	assert_true(rd16(file, 0x236) & 1);		/* XLF_KERNEL_64 */
+
+	/* loaded the way jailhouse-cell-linux does: pm part at pref_address */
+	load = pref - setup;
+	err_reset(&err);
+	assert_ok(bzimage_parse(file, len, load, &k, &err), err);
+	assert_ptr_equal(k.image, file);
+	assert_int_equal(k.load_addr, load);
+	assert_int_equal(k.setup_size, setup);
+	assert_int_equal(k.pm_addr, pref);
+	assert_int_equal(k.pm_size, pm_size);
+	assert_int_equal(k.header_end, 0x202 + file[0x201]);
+	assert_int_equal(k.version, rd16(file, 0x206));
+	assert_int_equal(k.init_size, init);
+	assert_int_equal(k.kernel_alignment, align);
+	assert_int_equal(k.pref_address, pref);
+	assert_int_equal(k.relocatable, file[0x234] != 0);
+	assert_int_equal(k.xloadflags, rd16(file, 0x236));
+	assert_int_equal(k.cmdline_size, rd32(file, 0x238));
+	assert_int_equal(k.initrd_addr_max, rd32(file, 0x22c));
+	assert_int_equal(k.hdr->payload_offset, payload);
+	assert_int_equal(k.hdr->payload_length, plen);
+	assert_true(payload + (u64)plen <= pm_size);
+	assert_string_not_equal(bzimage_compression(&k), "unknown");
+
+	/* the version string: at 0x200 + kernel_version, up to the first space */
+	ver = (const char *)file + 0x200 + rd16(file, 0x20e);
+	vlen = strcspn(ver, " ");
+	assert_true(vlen > 0 && vlen < sizeof(want));
+	snprintf(want, sizeof(want), "%.*s", (int)vlen, ver);
+	print_message("test kernel version %s, init_size %#x, pref_address %#llx\n",
+		      want, init, (unsigned long long)pref);
+	assert_non_null(k.version_str);
+	assert_int_equal(k.version_len, vlen);
+	assert_memory_equal(k.version_str, want, vlen);
+
+	/* at pref_address it runs in place; a load 1 byte higher realigns */
+	assert_int_equal(bzimage_runtime_start(&k, k.pm_addr), pref);
+	rt = bzimage_runtime_start(&k, pref + 1);
+	assert_int_equal(rt, k.relocatable ? pref + align : pref);
+
+	/* truncated by one byte of the code part */
+	err_reset(&err);
+	snprintf(want, sizeof(want), "setup %#x + code %#x > %#x loaded",
+		 setup, pm_size, setup + pm_size - 1);
+	assert_fail(bzimage_parse(file, setup + pm_size - 1, load, &k, &err), err,
+		    "kernel", want);
 	free(file);
 }
 
@@ -484,7 +562,8 @@ int main(void)
 		cmocka_unit_test(test_version_string_reads_only_setup),
 		cmocka_unit_test(test_runtime_start),
 		cmocka_unit_test(test_compression),
-		cmocka_unit_test(test_debian_kernel),
+		cmocka_unit_test(test_debian_shaped_fixture),
+		cmocka_unit_test(test_real_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
