@@ -11,6 +11,7 @@ import sys
 import pytest
 
 import harness
+import kernelfit
 from tooltest import (LAYOUT, PAGE, KERNEL, INITRD, align_down, align_up,
                       classic_cell, expected_plan, fake_loader, kernel_header,
                       make_bzimage, mkcell, need_initrd, need_kernel, run,
@@ -87,14 +88,17 @@ def test_classic_debian_exact_commands(tmp_path):
 @need_kernel
 @need_initrd
 def test_classic_addresses_follow_the_header(tmp_path):
-    """The kernel's protected-mode part at pref_address, the initrd on the
-    first page above pref_address + init_size, the config right above
-    cellboot's low area."""
+    """The kernel's protected-mode part at pref_address (or, where that is
+    not cell RAM, the lowest aligned slot where it runs in place), the
+    initrd on the first page above the kernel's window, the config right
+    above cellboot's low area."""
     cell = classic_cell(tmp_path)
     k = kernel_header()
     want = expected_plan(cell, KERNEL, INITRD)
-    assert want["kernel_addr"] + k["setup_size"] == k["pref_address"]
-    assert want["initrd_addr"] >= k["pref_address"] + k["init_size"]
+    fit = want["fit"]
+    pm = want["kernel_addr"] + k["setup_size"]
+    assert pm == k["pref_address"] or pm % k["kernel_alignment"] == 0
+    assert want["initrd_addr"] >= pm + k["init_size"]
     assert want["initrd_addr"] % PAGE == 0
     assert LAYOUT["CB_LOW_END"] <= want["config_addr"] < 0x9f000
     p = plan(cell, KERNEL, "-i", INITRD, "--loader", fake_loader(tmp_path),
@@ -103,8 +107,9 @@ def test_classic_addresses_follow_the_header(tmp_path):
     assert j["kernel"]["addr"] == want["kernel_addr"]
     assert j["initrd"]["addr"] == want["initrd_addr"]
     assert j["config"]["addr"] == want["config_addr"]
-    assert j["kernel_entry"] == k["pref_address"] + 0x200
-    assert j["kernel_window"] == [k["pref_address"], k["pref_address"] + k["init_size"]]
+    assert j["kernel_entry"] == pm + 0x200
+    assert j["kernel_window"] == [fit.window_start, fit.window_end]
+    assert j["kernel_window"] == [pm, pm + k["init_size"]]
 
 
 @need_kernel
@@ -191,11 +196,14 @@ def test_kernel_at_lowest_aligned_slot_when_pref_address_is_not_ram(tmp_path):
 def test_initrd_below_the_kernel_when_nothing_is_free_above(tmp_path):
     k = kernel_header()
     size = os.path.getsize(INITRD)
-    above = align_up(k["pref_address"] + k["init_size"], PAGE)
+    # where the kernel runs in place in high RAM from 2 MiB (its header)
+    fit = kernelfit.in_place(k, k["file_size"], [(0x200000, 1 << 40)])
+    above = align_up(fit.window_end, PAGE)
     ram_end = align_down(above + size - 1, 0x100000)    # the initrd misses
-    assert ram_end >= k["pref_address"] + k["init_size"]  # the window fits
+    assert ram_end >= fit.window_end                    # the window fits
     cell = mkcell(tmp_path, CELL_HEAD + "ram 0x200000 0x%x\n" % (ram_end - 0x200000))
-    kaddr = k["pref_address"] - k["setup_size"]
+    kaddr = fit.kernel_addr
+    assert align_down(kaddr - size, PAGE) >= 0x200000   # room below the file
     j = json.loads(plan(cell, KERNEL, "-i", INITRD, "--loader",
                         fake_loader(tmp_path), "--format", "json").stdout)
     assert j["kernel"]["addr"] == kaddr
@@ -268,13 +276,15 @@ def test_not_a_bzimage(tmp_path):
 def test_initrd_too_big_for_the_cell(tmp_path):
     cell = classic_cell(tmp_path)
     big = tmp_path / "big.cpio"
+    fit = expected_plan(cell, KERNEL)["fit"]
+    at = align_up(fit.window_end, PAGE)
+    # larger than the RAM above the window: 64 MiB or more
+    size = max(64 << 20, align_up(0x8000000 - at + 1, 0x100000))
     with open(big, "wb") as f:
-        f.truncate(64 << 20)                  # sparse: 64 MiB of zeros
-    k = kernel_header()
-    at = align_up(k["pref_address"] + k["init_size"], PAGE)
+        f.truncate(size)                      # sparse: zeros
     p = plan(cell, KERNEL, "-i", big, "--loader", fake_loader(tmp_path), rc=1)
     loader_error(p, "initrd", "0x%x-0x%x is not inside cell RAM" %
-                 (at, at + (64 << 20) - 1))
+                 (at, at + size - 1))
 
 
 @need_kernel
@@ -343,12 +353,23 @@ def test_cell_without_comm_region(tmp_path):
     assert err_line(p).startswith("cellboot: error: cell config: no comm region")
 
 
+def pref_ram_start(k):
+    """Where high RAM starts so that the file at pref_address - setup is
+    in it: 2 MiB, or lower for a kernel that prefers 2 MiB (its setup
+    sectors go below), above the comm region at 1 MiB."""
+    start = min(0x200000, align_down(k["pref_address"] - k["setup_size"], PAGE))
+    assert start >= 0x101000, "pref_address - setup in the comm region"
+    return start
+
+
 @need_kernel
 def test_ram_without_loadable_flag(tmp_path):
     """The driver refuses the image with a bare EINVAL; plan says why."""
-    cell = mkcell(tmp_path, CELL_HEAD + "mem 0x200000 126M flags=r,w,x,dma\n")
     k = kernel_header()
     kaddr = k["pref_address"] - k["setup_size"]
+    start = pref_ram_start(k)
+    cell = mkcell(tmp_path, CELL_HEAD + "mem 0x%x 0x%x flags=r,w,x,dma\n" % (
+        start, 0x8000000 - start))
     p = plan(cell, KERNEL, "--loader", fake_loader(tmp_path), rc=1)
     assert p.stderr == ("cellboot: error: kernel: 0x%x-0x%x is not inside one cell "
                         "memory region with the write and loadable flags (jailhouse "
@@ -368,11 +389,23 @@ def test_low_ram_not_loadable(tmp_path):
 
 @need_kernel
 def test_cell_too_small_for_init_size(tmp_path):
-    cell = mkcell(tmp_path, CELL_HEAD + "ram 0x200000 46M\n")
+    """The file fits at pref_address - setup, the window does not."""
     k = kernel_header()
+    start = pref_ram_start(k)
+    end = align_up(k["pref_address"] - k["setup_size"] + k["file_size"], 0x100000)
+    assert end < k["pref_address"] + k["init_size"]
+    cell = mkcell(tmp_path, CELL_HEAD + "ram 0x%x 0x%x\n" % (start, end - start))
     p = plan(cell, KERNEL, "--loader", fake_loader(tmp_path), rc=1)
-    loader_error(p, "kernel", "no room: init_size 0x%x" % k["init_size"],
-                 "0x%x" % k["pref_address"])
+    # the line says by how much the cell is short (lib/plan.c need_end):
+    # RAM ends at end, the window at pref_address ends init_size later
+    top = end
+    need = align_up(k["pref_address"], k["kernel_alignment"]) + k["init_size"]
+    tenths = -(-(need - top) * 10 // (1 << 20))
+    assert p.stderr == (
+        "cellboot: error: kernel: no room: cell RAM ends at 0x%x, the kernel "
+        "needs up to 0x%x: %d.%d MiB short (init_size 0x%x at >= 0x%x, align "
+        "0x%x)\n" % (top, need, tenths // 10, tenths % 10, k["init_size"],
+                     k["pref_address"], k["kernel_alignment"]))
 
 
 @need_kernel
