@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "tools/cellboot/bootplan.h"
+#include "tools/cellboot/cellwarn.h"
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/kdoctor.h"
 #include "lib/bootparams.h"
@@ -797,7 +798,13 @@ int bp_make(const struct bp_args *a, struct boot_plan *p)
 	p->loader.size = p->loader_file.size;
 
 	if (check_cell(p, &err)) {
+		char what[256];
+
 		report(&err);
+		if (cellwarn_what_is(p->cell_file.data, p->cell_file.size, what,
+				     sizeof(what)))
+			fprintf(stderr, "cellboot: hint: %s is %s\n", a->cell,
+				what);
 		if (looks_like_text(&p->cell_file))
 			fprintf(stderr, "cellboot: hint: %s looks like a cell "
 				"description; write the binary config first: "

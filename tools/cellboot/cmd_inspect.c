@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/cellboot/cellwarn.h"
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/kdoctor.h"
 #include "tools/cellboot/util.h"
@@ -31,7 +32,7 @@
 #define COM_NAMES "COM1\0COM2\0COM3\0COM4\0"
 
 static const char usage[] =
-	"usage: cellboot inspect FILE...\n"
+	"usage: cellboot inspect [-c CMDLINE] FILE...\n"
 	"\n"
 	"Describes each FILE: a Linux bzImage (boot protocol, flags, alignment,\n"
 	"pref_address, init_size, payload compression, version string), a binary\n"
@@ -39,9 +40,13 @@ static const char usage[] =
 	"memory region and how it appears in the kernel's e820 map, PIO grants,\n"
 	"irqchips, console, comm region), with warnings for known traps. Given a\n"
 	"cell and a kernel together, also checks that the kernel's init_size\n"
-	"fits the cell at its pref_address.\n"
+	"fits the cell at its pref_address. A file that is not a cell config of\n"
+	"revision 14 for x86 is named: a system config, another revision or\n"
+	"architecture, a bzImage given where the cell belongs.\n"
 	"\n"
-	"  -h, --help   show this help\n"
+	"  -c, --cmdline CMDLINE  warn if its console=ttyS<n> or earlyprintk=\n"
+	"                         names a legacy UART the cell does not own\n"
+	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 described (warnings included), 1 a file cannot be read,\n"
 	"is of neither kind or fails the loader's checks, 2 usage error.\n";
@@ -257,6 +262,8 @@ static const char *e820_view(const struct jailhouse_memory *m, char *buf,
 	u64 ram = JAILHOUSE_MEM_RAM_CLASS;
 	char missing[64];
 
+	if (!m->size)
+		return "placeholder: maps nothing";
 	if (cellcfg_mem_is_ram(m))
 		return "RAM";
 	if (cellcfg_mem_is_comm(m))
@@ -491,13 +498,35 @@ static void cross_check(const struct cell_config *cfg, const struct bzimage *k)
 			k->relocatable ? "" : " and it is not relocatable");
 }
 
+/* What the file is, when cellboot can name it; then 1 (failed). */
+static int not_a_cell(const struct cb_file *f)
+{
+	char what[256];
+
+	if (!cellwarn_what_is(f->data, f->size, what, sizeof(what)))
+		return 0;
+	fflush(stdout);
+	return fail_msg(f->path, "%s", what);
+}
+
+/* console=/earlyprintk= of -c against the UARTs the cell owns. */
+static void console_warnings(const struct cell_config *cfg, const char *cmdline)
+{
+	char msgs[8][CELLWARN_MSG];
+	unsigned int n = cellwarn_console(cfg, cmdline, msgs, 8);
+
+	for (unsigned int i = 0; i < n && i < 8; i++)
+		warning("%s", msgs[i]);
+}
+
 int cmd_inspect(int argc, char **argv)
 {
 	static struct cell_desc desc;
 	static struct cb_file files[64];
 	struct cell_config cfg;
 	struct bzimage k = { 0 };
-	bool have_cfg = false, have_k = false;
+	bool have_cfg = false, have_k = false, kernel_first = false;
+	const char *cmdline = NULL;
 	int rc = CB_EXIT_OK, nfiles = 0, shown = 0;
 	void *bins[64];
 	int nbins = 0;
@@ -506,6 +535,13 @@ int cmd_inspect(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			fputs(usage, stdout);
 			return CB_EXIT_OK;
+		}
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--cmdline")) {
+			if (i + 1 == argc)
+				return usage_error("inspect", "%s needs CMDLINE",
+						   argv[i]);
+			cmdline = argv[++i];
+			continue;
 		}
 		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--"))
 			return usage_error("inspect", "unknown option '%s'",
@@ -528,6 +564,10 @@ int cmd_inspect(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--"))
 			continue;
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--cmdline")) {
+			i++;
+			continue;
+		}
 		if (shown++)
 			putchar('\n');
 		fflush(stdout);
@@ -540,7 +580,8 @@ int cmd_inspect(int argc, char **argv)
 		if (f->size >= JAILHOUSE_SIGNATURE_SIZE &&
 		    !memcmp(f->data, JAILHOUSE_CELL_DESC_SIGNATURE,
 			    JAILHOUSE_SIGNATURE_SIZE)) {
-			r = inspect_cell(f->path, f->data, f->size, false,
+			kernel_first |= have_k && !have_cfg;
+			r = not_a_cell(f) ?: inspect_cell(f->path, f->data, f->size, false,
 					 &this_cfg);
 			if (!r) {
 				cfg = this_cfg;
@@ -574,7 +615,7 @@ int cmd_inspect(int argc, char **argv)
 					have_cfg = true;
 				}
 			}
-		} else {
+		} else if (!(r = not_a_cell(f))) {
 			fflush(stdout);
 			r = fail_msg(f->path, "neither a bzImage (no 0xaa55 boot "
 				     "flag and HdrS header) nor a Jailhouse cell "
@@ -587,7 +628,13 @@ int cmd_inspect(int argc, char **argv)
 	if (have_cfg && have_k) {
 		putchar('\n');
 		cross_check(&cfg, &k);
+		if (kernel_first)
+			printf("note: the kernel came before the cell config; "
+			       "plan and boot take CELL.cell KERNEL in that "
+			       "order\n");
 	}
+	if (have_cfg && cmdline)
+		console_warnings(&cfg, cmdline);
 	if (warnings)
 		printf("%u warning%s\n", warnings, warnings == 1 ? "" : "s");
 	for (int i = 0; i < nbins; i++)

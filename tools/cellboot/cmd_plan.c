@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "tools/cellboot/bootplan.h"
+#include "tools/cellboot/cellwarn.h"
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/help.h"
 
@@ -31,6 +32,16 @@ static const char usage[] =
 	"\n"
 	HELP_EXIT_STATUS;
 
+/* console=/earlyprintk= naming a legacy UART the cell does not own. */
+static void console_warnings(const struct boot_plan *p)
+{
+	char msgs[8][CELLWARN_MSG];
+	unsigned int n = cellwarn_console(&p->cfg, p->cmdline, msgs, 8);
+
+	for (unsigned int i = 0; i < n && i < 8; i++)
+		warn_msg("%s", msgs[i]);
+}
+
 int cmd_plan(int argc, char **argv)
 {
 	static struct boot_plan p;
@@ -46,6 +57,7 @@ int cmd_plan(int argc, char **argv)
 	}
 	rc = bp_make(&a, &p);
 	if (rc == 0) {
+		console_warnings(&p);
 		bp_commands(&p, a.jailhouse, &c);
 		if (a.format == BP_FORMAT_JSON)
 			bp_print_json(stdout, &p, &c);

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a file is when it is not a cell config, and serial consoles the
+ * cell does not own (cellwarn.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tools/cellboot/cellwarn.h"
+#include "lib/jhsetup.h"
+
+/* Jailhouse configs up to revision 13 (0.12): 6-byte signatures. */
+#define OLD_CELL_SIGNATURE	"JHCELL"
+#define OLD_SYSTEM_SIGNATURE	"JHSYST"
+
+static unsigned int rd16(const unsigned char *p)
+{
+	return p[0] | (unsigned int)p[1] << 8;
+}
+
+static const char *arch_name(unsigned int a)
+{
+	switch (a) {
+	case 0: return "x86";
+	case 1: return "ARM";
+	case 2: return "ARM64";
+	default: return "an unknown architecture";
+	}
+}
+
+/* Which Jailhouse writes a configuration of this revision. */
+static const char *release_of(unsigned int rev)
+{
+	if (rev == JAILHOUSE_CONFIG_REVISION)
+		return "Jailhouse's master branch since January 2023";
+	if (rev == 13)
+		return "Jailhouse 0.12";
+	if (rev < 13)
+		return "a Jailhouse release before 0.12";
+	return "a Jailhouse newer than cellboot knows";
+}
+
+const char *cellwarn_what_is(const unsigned char *d, size_t size, char *buf,
+			     size_t n)
+{
+	unsigned int rev = size >= 8 ? rd16(d + 6) : 0;
+	unsigned int arch = size >= 6 ? d[5] : 0;
+
+	if (size >= 0x206 && rd16(d + 0x1fe) == 0xaa55 &&
+	    !memcmp(d + 0x202, "HdrS", 4)) {
+		snprintf(buf, n, "a Linux bzImage, not a cell config: are the "
+			 "arguments swapped? The cell config comes first "
+			 "(cellboot plan CELL.cell KERNEL)");
+		return buf;
+	}
+	if (size < 8)
+		return NULL;
+	if (!memcmp(d, OLD_CELL_SIGNATURE, 6) ||
+	    !memcmp(d, OLD_SYSTEM_SIGNATURE, 6)) {
+		snprintf(buf, n, "a Jailhouse %s config of revision %u (6-byte "
+			 "signature \"%.6s\", written by %s); cellboot reads "
+			 "revision %u (\"JHCLL\"): rebuild it against current "
+			 "Jailhouse", d[2] == 'C' ? "cell" : "system (root cell)",
+			 rev, (const char *)d, release_of(rev < 14 ? rev : 12),
+			 JAILHOUSE_CONFIG_REVISION);
+		return buf;
+	}
+	if (!memcmp(d, JAILHOUSE_SYSTEM_SIGNATURE, JAILHOUSE_SIGNATURE_SIZE)) {
+		snprintf(buf, n, "a Jailhouse system (root cell) config "
+			 "(\"JHSYS\", revision %u, %s): 'jailhouse enable' takes "
+			 "it; cellboot needs the non-root cell's config", rev,
+			 arch_name(arch));
+		return buf;
+	}
+	if (memcmp(d, JAILHOUSE_CELL_DESC_SIGNATURE, JAILHOUSE_SIGNATURE_SIZE))
+		return NULL;
+	if (rev != JAILHOUSE_CONFIG_REVISION) {
+		snprintf(buf, n, "a Jailhouse cell config of revision %u (%s); "
+			 "cellboot reads revision %u (%s): rebuild it with the "
+			 "Jailhouse you run", rev, release_of(rev),
+			 JAILHOUSE_CONFIG_REVISION,
+			 release_of(JAILHOUSE_CONFIG_REVISION));
+		return buf;
+	}
+	if (arch != JAILHOUSE_ARCH_X86) {
+		snprintf(buf, n, "a Jailhouse cell config for %s (architecture "
+			 "%u); cellboot boots x86 cells only", arch_name(arch),
+			 arch);
+		return buf;
+	}
+	return NULL;
+}
+
+/* The UART index n of "ttyS<n>" at s (s points past "ttyS"); -1 if none. */
+static int tty_index(const char *s)
+{
+	int n = 0, digits = 0;
+
+	while (*s >= '0' && *s <= '9' && digits < 4) {
+		n = n * 10 + (*s++ - '0');
+		digits++;
+	}
+	if (!digits || (*s && *s != ',' && *s != ' '))
+		return -1;
+	return n;
+}
+
+static void check_uart(const struct cell_config *cfg, const char *opt,
+		       size_t optlen, int idx, bool early,
+		       char (*msgs)[CELLWARN_MSG], unsigned int max,
+		       unsigned int *count)
+{
+	unsigned int port;
+
+	if (idx < 0 || idx >= (int)ARRAY_SIZE(jh_legacy_uart_ports))
+		return;		/* not a legacy UART: Linux leaves it alone */
+	port = jh_legacy_uart_ports[idx];
+	if (cellcfg_pio_granted(cfg, (u16)port, 8))
+		return;
+	if (*count < max)
+		snprintf(msgs[*count], CELLWARN_MSG, "%.*s names ttyS%d (ports "
+			 "0x%x-0x%x), which the cell does not own (no 'pio 0x%x "
+			 "8'): %s", (int)optlen, opt, idx, port, port + 7, port,
+			 early ? "the first write to it is an access Jailhouse "
+			 "stops the cell for" : "Linux's Jailhouse-guest code "
+			 "switches that UART off, the console stays silent");
+	(*count)++;
+}
+
+unsigned int cellwarn_console(const struct cell_config *cfg,
+			      const char *cmdline,
+			      char (*msgs)[CELLWARN_MSG], unsigned int max)
+{
+	unsigned int count = 0;
+	const char *s = cmdline;
+
+	while (s && *s) {
+		size_t len;
+
+		while (*s == ' ')
+			s++;
+		len = strcspn(s, " ");
+		if (!strncmp(s, "console=ttyS", 12)) {
+			check_uart(cfg, s, len, tty_index(s + 12), false, msgs,
+				   max, &count);
+		} else if (!strncmp(s, "earlyprintk=", 12)) {
+			const char *v = s + 12;
+
+			/* serial[,ttyS<n>|,0x...], or ttyS<n> */
+			if (!strncmp(v, "ttyS", 4))
+				check_uart(cfg, s, len, tty_index(v + 4), true,
+					   msgs, max, &count);
+			else if (!strncmp(v, "serial", 6) &&
+				 (v[6] == '\0' || v[6] == ' ' || v[6] == ','))
+				check_uart(cfg, s, len, strncmp(v + 6, ",ttyS", 5) ?
+					   (v[6] == ',' && v[7] == '0' &&
+					    v[8] == 'x' ? -1 : 0) :
+					   tty_index(v + 11), true, msgs, max,
+					   &count);
+		}
+		s += len;
+	}
+	return count;
+}

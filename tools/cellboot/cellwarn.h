@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host-side answers about a cell config that the loader does not need:
+ * what a file is when it is not a revision-14 x86 cell config, and which
+ * serial consoles on a kernel command line the cell does not own.
+ * Used by `inspect` and `plan` (docs/cell-config-rules.md).
+ */
+#ifndef CELLBOOT_TOOLS_CELLWARN_H
+#define CELLBOOT_TOOLS_CELLWARN_H
+
+#include <stddef.h>
+
+#include "lib/cellcfg.h"
+
+#define CELLWARN_MSG 224	/* one warning line, without a prefix */
+
+/*
+ * If data is not a revision-14 x86 cell config but something cellboot can
+ * name (a system config, a config of another revision or architecture, a
+ * bzImage), writes one sentence saying what it is and what to do into buf
+ * and returns buf; otherwise returns NULL.
+ */
+const char *cellwarn_what_is(const unsigned char *data, size_t size,
+			     char *buf, size_t n);
+
+/*
+ * Checks every console=ttyS<n> and earlyprintk= of cmdline against the
+ * legacy UARTs (ttyS0-3 at 0x3f8, 0x2f8, 0x3e8, 0x2e8) the cell owns as a
+ * whole 8-port pio region: the only ones Linux's Jailhouse-guest code
+ * keeps. Writes one line per UART it does not own into msgs (at most max)
+ * and returns how many there are.
+ */
+unsigned int cellwarn_console(const struct cell_config *cfg,
+			      const char *cmdline,
+			      char (*msgs)[CELLWARN_MSG], unsigned int max);
+
+#endif
