@@ -13,10 +13,14 @@ reproduces that on QEMU:
     (write_comm_region / comm_region_bytes),
   * -smp / -m matching the cell, on "microvm" (no PCI, no ACPI) or "q35".
 
-The serial port (COM1, 0x3F8) goes to a log file that is streamed while the
-guest runs; the run stops at the first "done" or "bad" regex match, when QEMU
-exits (with -no-reboot a guest reset or triple fault makes QEMU exit), or at
-the timeout.  QEMU is left running after run() so the harness can read guest
+Each legacy UART the cell owns (uarts=, COM1 0x3F8 by default; a real cell
+has exactly the UARTs its config grants, and QEMU gets no others) goes to a
+log file that is streamed while the guest runs; the first one is the console
+(serial, serial_log, on_serial). The run stops at the first "done" or "bad"
+regex match on any of them, when the kernel announces a reboot, power-off or
+halt (outcome "shutdown": a success, not a timeout), when QEMU exits (with
+-no-reboot a guest reset or triple fault makes QEMU exit), or at the
+timeout.  QEMU is left running after run() so the harness can read guest
 memory (read_phys) and CPU state (cpu_halted, cpu_states) over QMP; stop()
 (or leaving the `with` block) quits it.
 
@@ -66,8 +70,15 @@ MACHINES = {
 
 DEFAULT_BAD = [r"cellboot: error", r"Kernel panic"]
 
-# Outcomes of Cell.run()
-DONE, BAD, EXITED, TIMEOUT = "done", "bad", "exited", "timeout"
+# Outcomes of Cell.run(). SHUTDOWN: the kernel's own last line (kernel/
+# reboot.c) said it restarts, powers off or halts; after a power-off or halt
+# the CPUs only halt (no ACPI in a cell), so nothing else would end the run.
+DONE, BAD, EXITED, TIMEOUT, SHUTDOWN = "done", "bad", "exited", "timeout", "shutdown"
+ANNOUNCE = re.compile(r"reboot: (Restarting system|Power down|System halted)")
+
+# The legacy UARTs in Linux's ttyS order (ttyS0..ttyS3) and QEMU's
+# isa-serial index order.
+LEGACY_UARTS = (0x3F8, 0x2F8, 0x3E8, 0x2E8)
 
 # --------------------------------------------------------------------------
 # Comm region (Jailhouse COMM_REGION_ABI_REVISION 2, x86).  Offsets inside the
@@ -324,6 +335,7 @@ class RunResult:
     matched_regex: the regex that matched, else None
     serial:        whole serial text so far ("\\r\\n" folded to "\\n")
     serial_raw:    the raw serial bytes
+    serials:       {port: text} of every UART (the console's is `serial`)
     exit_code:     QEMU's exit status if it has exited, else None (still running)
     shutdown_reason: reason of QMP SHUTDOWN event if any ("guest-reset" after a
                    guest reset/triple fault with -no-reboot, "guest-shutdown"...)
@@ -337,6 +349,7 @@ class RunResult:
         self.matched_regex = kw.get("matched_regex")
         self.serial = kw.get("serial", "")
         self.serial_raw = kw.get("serial_raw", b"")
+        self.serials = kw.get("serials", {})
         self.exit_code = kw.get("exit_code")
         self.shutdown_reason = kw.get("shutdown_reason")
         self.elapsed = kw.get("elapsed", 0.0)
@@ -365,6 +378,68 @@ def _as_int(v):
     return v if isinstance(v, int) else int(str(v), 0)
 
 
+class _Channel:
+    """One UART's log file, followed as QEMU appends to it."""
+
+    def __init__(self, path, port, on_serial=None):
+        self.path = path
+        self.port = port
+        self.on_serial = on_serial
+        self.fh = None
+        self.raw = bytearray()
+        self.pending = b""      # undecoded tail (partial UTF-8 sequence)
+        self.text = ""          # decoded serial text, \r removed
+        self.scan_pos = 0       # offset in text of the first unscanned line
+
+    def open(self):
+        self.fh = open(self.path, "rb")
+
+    def close(self):
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
+    def pump(self):
+        if self.fh is None:
+            return False
+        data = self.fh.read()
+        if not data:
+            return False
+        self.raw += data
+        data = self.pending + data
+        # keep an incomplete UTF-8 sequence for the next round
+        cut = len(data)
+        for back in range(1, min(4, len(data)) + 1):
+            b = data[-back]
+            if b & 0xC0 == 0x80:
+                continue
+            if b >= 0xC0:
+                need = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+                if back < need:
+                    cut = len(data) - back
+            break
+        self.pending = data[cut:]
+        text = data[:cut].decode("utf-8", errors="replace").replace("\r", "")
+        self.text += text
+        if self.on_serial and text:
+            self.on_serial(text)
+        return True
+
+    def lines(self, final=False):
+        """The complete lines not scanned yet (and the rest if final)."""
+        while True:
+            nl = self.text.find("\n", self.scan_pos)
+            if nl < 0:
+                if final and self.scan_pos < len(self.text):
+                    line = self.text[self.scan_pos:]
+                    self.scan_pos = len(self.text)
+                    yield line
+                return
+            line = self.text[self.scan_pos:nl]
+            self.scan_pos = nl + 1
+            yield line
+
+
 class Cell:
     """One QEMU cell.  Construct, start() (or run(), which starts), inspect, stop().
 
@@ -374,7 +449,10 @@ class Cell:
     images:    list of (source, guest_address); source is a file path or bytes
     rom:       reset ROM path; None builds one (with an MP table for `cpus`
                unless mp_table=False)
-    serial_log: path of the serial log; None puts it in the temp dir
+    serial_log: path of the console's serial log; None puts it in the temp dir
+    uarts:     the legacy UART ports (of LEGACY_UARTS) QEMU gets, the console
+               first; the others log to uart_logs[port] in the temp dir.
+               harness.Boot passes the ones the cell config grants.
     accel:     "tcg" or "kvm" ("kvm" falls back to tcg with a warning if
                /dev/kvm does not work, unless kvm_fallback=False)
     cpu_model: -cpu value or None (QEMU default)
@@ -400,7 +478,7 @@ class Cell:
                  mp_table=True, serial_log=None, accel="tcg", kvm_fallback=True,
                  cpu_model=None, icount=None, machine_opts=None, extra_args=(),
                  on_serial=None, keep_tmp=False, qemu=None, verify_images=True,
-                 pit=False, ram_file=None):
+                 pit=False, ram_file=None, uarts=(0x3F8,)):
         if machine not in MACHINES and machine_opts is None:
             raise ValueError("machine must be one of %s" % ", ".join(sorted(MACHINES)))
         if accel not in ("tcg", "kvm"):
@@ -430,6 +508,12 @@ class Cell:
         self.qemu = qemu or QEMU
         self.verify_images = verify_images
         self.ram_file = os.path.abspath(ram_file) if ram_file else None
+        self.uarts = [_as_int(u) for u in uarts]
+        for u in self.uarts:
+            if u not in LEGACY_UARTS or self.uarts.count(u) > 1:
+                raise ValueError("uarts: %r is not a list of distinct legacy UART "
+                                 "ports %s" % (uarts, ", ".join("%#x" % p for p in
+                                                                 LEGACY_UARTS)))
         self._stopped = False
         self._files = []
 
@@ -440,11 +524,12 @@ class Cell:
         self.proc = None
         self.qmp = None
         self._stderr_file = None
-        self._serial_fh = None
-        self._raw = bytearray()
-        self._pending = b""            # undecoded tail (partial UTF-8 sequence)
-        self._text = ""                # decoded serial text, \r removed
-        self._scan_pos = 0             # offset in _text of the first unscanned line
+        self.uart_logs = {u: self.serial_log if i == 0 else
+                          os.path.join(self.tmpdir, "ttyS%d.log" % LEGACY_UARTS.index(u))
+                          for i, u in enumerate(self.uarts)}
+        self._chans = [_Channel(self.uart_logs[u], u,
+                                on_serial if i == 0 else None)
+                       for i, u in enumerate(self.uarts)]
         self._t_start = None
         self.command = None
 
@@ -491,9 +576,13 @@ class Cell:
                "-m", "%dM" % self.mem_mib,
                "-bios", rom,
                "-nographic", "-display", "none", "-nodefaults", "-no-reboot",
-               "-monitor", "none",
-               "-serial", "file:%s" % self.serial_log,
-               "-qmp", "unix:%s,server=on,wait=off" % _qemu_opt_escape(self.qmp_path),
+               "-monitor", "none"]
+        for u in self.uarts:
+            n = LEGACY_UARTS.index(u)
+            cmd += ["-chardev", "file,id=ttyS%d,path=%s"
+                    % (n, _qemu_opt_escape(self.uart_logs[u])),
+                    "-device", "isa-serial,index=%d,chardev=ttyS%d" % (n, n)]
+        cmd += ["-qmp", "unix:%s,server=on,wait=off" % _qemu_opt_escape(self.qmp_path),
                "-S"]
         if self.cpu_model:
             cmd += ["-cpu", self.cpu_model]
@@ -536,7 +625,8 @@ class Cell:
         if self.proc is not None:
             raise CellRunnerError("cell already started")
         self.command = self.build_command()
-        open(self.serial_log, "wb").close()
+        for c in self._chans:
+            open(c.path, "wb").close()
         self._stderr_file = open(os.path.join(self.tmpdir, "qemu.stderr"), "w+b")
         self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL,
                                      stdout=self._stderr_file, stderr=self._stderr_file,
@@ -550,7 +640,8 @@ class Cell:
                 self.proc.wait()
             raise CellRunnerError("%s\ncommand: %s\nqemu: %s"
                                   % (e, " ".join(self.command), self.qemu_stderr().strip()))
-        self._serial_fh = open(self.serial_log, "rb")
+        for c in self._chans:
+            c.open()
         if self.verify_images:
             self._verify_images()
         self.qmp.command("cont")
@@ -592,50 +683,38 @@ class Cell:
     # ---- serial ----------------------------------------------------------
     def _pump_serial(self):
         """Read new serial bytes; returns True if anything arrived."""
-        if self._serial_fh is None:
-            return False
-        data = self._serial_fh.read()
-        if not data:
-            return False
-        self._raw += data
-        data = self._pending + data
-        # keep an incomplete UTF-8 sequence for the next round
-        cut = len(data)
-        for back in range(1, min(4, len(data)) + 1):
-            b = data[-back]
-            if b & 0xC0 == 0x80:
-                continue
-            if b >= 0xC0:
-                need = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
-                if back < need:
-                    cut = len(data) - back
-            break
-        self._pending = data[cut:]
-        text = data[:cut].decode("utf-8", errors="replace").replace("\r", "")
-        self._text += text
-        if self.on_serial and text:
-            self.on_serial(text)
-        return True
+        got = False
+        for c in self._chans:
+            got = c.pump() or got
+        return got
 
-    def _scan(self, done_res, bad_res, final=False):
-        """Look for regex matches in complete lines (all text if final)."""
-        while True:
-            nl = self._text.find("\n", self._scan_pos)
-            if nl < 0:
-                if final and self._scan_pos < len(self._text):
-                    line = self._text[self._scan_pos:]
-                    self._scan_pos = len(self._text)
-                else:
-                    return None
-            else:
-                line = self._text[self._scan_pos:nl]
-                self._scan_pos = nl + 1
-            for rx in bad_res:
-                if rx.search(line):
-                    return BAD, line, rx.pattern
-            for rx in done_res:
-                if rx.search(line):
-                    return DONE, line, rx.pattern
+    def _scan(self, done_res, bad_res, final=False, shutdown=True):
+        """Look for regex matches in complete lines (all text if final), UART
+        by UART."""
+        for c in self._chans:
+            for line in c.lines(final):
+                for rx in bad_res:
+                    if rx.search(line):
+                        return BAD, line, rx.pattern
+                for rx in done_res:
+                    if rx.search(line):
+                        return DONE, line, rx.pattern
+                if shutdown and ANNOUNCE.search(line):
+                    return SHUTDOWN, line, ANNOUNCE.pattern
+        return None
+
+    @property
+    def _text(self):
+        return self._chans[0].text if self._chans else ""
+
+    @property
+    def _raw(self):
+        return self._chans[0].raw if self._chans else bytearray()
+
+    def uart_text(self, port):
+        """What UART `port` printed so far (\r removed)."""
+        self._pump_serial()
+        return self._chans[self.uarts.index(port)].text
 
     @property
     def serial(self):
@@ -650,12 +729,14 @@ class Cell:
             return f.read().decode("utf-8", errors="replace")
 
     # ---- run -------------------------------------------------------------
-    def run(self, timeout=60.0, done=None, bad=DEFAULT_BAD, poll=0.01):
+    def run(self, timeout=60.0, done=None, bad=DEFAULT_BAD, poll=0.01, shutdown=True):
         """Start (if needed) and watch the serial log until an outcome.
 
         done:    regex (str) or list of regexes, searched in each serial line;
                  None = only bad/exit/timeout end the run.
         bad:     list of regexes; checked before done on the same line.
+        shutdown: the kernel's reboot/power-off/halt line ends the run with
+                 outcome SHUTDOWN (checked after done and bad).
         timeout: seconds, counted from when the CPUs were started (so a
                  second run() call continues the same budget).
         """
@@ -667,14 +748,14 @@ class Cell:
         outcome, line, regex = None, None, None
         while True:
             self._pump_serial()
-            m = self._scan(done_res, bad_res)
+            m = self._scan(done_res, bad_res, shutdown=shutdown)
             if m:
                 outcome, line, regex = m
                 break
             if self.proc.poll() is not None:
                 # drain what QEMU wrote before exiting
                 self._pump_serial()
-                m = self._scan(done_res, bad_res, final=True)
+                m = self._scan(done_res, bad_res, final=True, shutdown=shutdown)
                 if m:
                     outcome, line, regex = m
                 else:
@@ -682,7 +763,7 @@ class Cell:
                 break
             if time.monotonic() >= deadline:
                 self._pump_serial()
-                m = self._scan(done_res, bad_res, final=True)
+                m = self._scan(done_res, bad_res, final=True, shutdown=shutdown)
                 if m:
                     outcome, line, regex = m
                 else:
@@ -697,6 +778,7 @@ class Cell:
                 pass
         return RunResult(outcome=outcome, matched_line=line, matched_regex=regex,
                          serial=self._text, serial_raw=bytes(self._raw),
+                         serials={c.port: c.text for c in self._chans},
                          exit_code=self.proc.poll(), shutdown_reason=self.shutdown_reason(),
                          elapsed=elapsed, qemu_stderr=self.qemu_stderr(),
                          command=self.command)
@@ -799,10 +881,9 @@ class Cell:
                     code = self.proc.wait()
         if self.qmp is not None:
             self.qmp.close()
-        if self._serial_fh is not None:
-            self._pump_serial()
-            self._serial_fh.close()
-            self._serial_fh = None
+        self._pump_serial()
+        for c in self._chans:
+            c.close()
         if self._stderr_file is not None:
             self._stderr_file.close()
         if not self.keep_tmp and self.tmpdir and os.path.isdir(self.tmpdir):
@@ -828,7 +909,7 @@ def run_cell(machine="microvm", cpus=1, mem_mib=256, images=(), timeout=60.0,
 # --------------------------------------------------------------------------
 # CLI
 # --------------------------------------------------------------------------
-EXIT_CODES = {DONE: 0, BAD: 1, EXITED: 2, TIMEOUT: 3}
+EXIT_CODES = {DONE: 0, BAD: 1, EXITED: 2, TIMEOUT: 3, SHUTDOWN: 0}
 
 
 def _parse_image(spec):
@@ -876,7 +957,10 @@ def main(argv=None):
     ap.add_argument("--comm-flags", type=lambda s: int(s, 0), default=0)
     ap.add_argument("--console-8250-pio", type=lambda s: int(s, 0), metavar="PORT",
                     help="comm region console: 8250 PIO at PORT (e.g. 0x3f8)")
-    ap.add_argument("--serial-log", help="serial log path (default: temp file)")
+    ap.add_argument("--serial-log", help="console serial log path (default: temp file)")
+    ap.add_argument("--uart", action="append", type=lambda s: int(s, 0), default=None,
+                    metavar="PORT", help="a legacy UART the cell owns (repeatable, the "
+                    "console first; default: 0x3f8)")
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--done", action="append", default=[], help="regex that ends the run OK")
     ap.add_argument("--bad", action="append", default=None,
@@ -914,7 +998,7 @@ def main(argv=None):
                     mp_table=not args.no_mp_table, serial_log=args.serial_log,
                     accel=args.accel, cpu_model=args.cpu_model, icount=args.icount,
                     extra_args=args.extra, on_serial=None if args.quiet else echo,
-                    pit=args.pit)
+                    pit=args.pit, uarts=args.uart or (0x3F8,))
     except (CellRunnerError, ValueError) as e:
         print("cellrunner: error: %s" % e, file=sys.stderr)
         return 4
@@ -951,6 +1035,8 @@ def main(argv=None):
                     print("CPU#%d halted=%d cs=%04x ip=%x cr0=%x efer=%x" % (
                         st["index"], st["halted"], st.get("cs", 0), st.get("ip") or 0,
                         st.get("cr0", 0), st.get("efer", 0)))
+        if res.outcome == SHUTDOWN and args.done:
+            return EXIT_CODES[EXITED]       # ended before the --done line
         return EXIT_CODES[res.outcome]
     except CellRunnerError as e:
         print("cellrunner: error: %s" % e, file=sys.stderr)

@@ -123,6 +123,20 @@ def merged(entries):
     return out
 
 
+def owned_uarts(cell):
+    """The legacy UARTs the cell config grants, the loader's console first
+    (the config's 8250 PIO console if owned, else the first owned port):
+    what a real cell has, and all the QEMU cell gets."""
+    owned = [p for p in cellrunner.LEGACY_UARTS
+             if any(r["base"] <= p and p + 8 <= r["base"] + r["length"]
+                    for r in cell["pio"])]
+    con = cell["console"]
+    if con["type"] == 2 and not con["flags"] & 1 and con["address"] in owned:
+        owned.remove(con["address"])
+        owned.insert(0, con["address"])
+    return owned
+
+
 def uart_flags(cell):
     ports = [0x3f8, 0x2f8, 0x3e8, 0x2e8]
     flags = 0
@@ -334,7 +348,8 @@ class Boot:
         cell = cellrunner.Cell(self.machine, cpus=self.qemu_cpus, on_serial=on_serial,
                                mem_mib=self.mem_mib, images=self.images(),
                                serial_log=log, accel=ACCEL, extra_args=extra,
-                               machine_opts=MACHINE_OPTS.get(self.machine))
+                               machine_opts=MACHINE_OPTS.get(self.machine),
+                               uarts=owned_uarts(self.cell))
         try:
             res = cell.run(timeout=timeout, done=done, bad=bad)
             res.cell_state = res.halted = res.alive = None
