@@ -131,6 +131,10 @@ static __attribute__((noinline)) u64 need_end(const struct plan_input *in,
 	for (u32 i = 0; i < a->n; i++)
 		if (a->r[i].start < limit &&
 		    range_overlaps(t, t + size, a->r[i].start, a->r[i].end)) {
+			if (a->r[i].end >= limit) {
+				t = limit;	/* nothing clear below it */
+				break;
+			}
 			t = align_up(a->r[i].end, align);
 			i = (u32)-1;	/* start over */
 		}
