@@ -107,7 +107,13 @@ static __attribute__((noinline)) u64 find_initrd_slot(const struct plan_input *i
 
 /* (need - top) in tenths of a MiB, rounded up; 0 if need <= top. */
 #define SHORT_TENTHS(need, top) \
-	((need) > (top) ? (((need) - (top)) * 10 + 0xfffff) >> 20 : 0)
+	((need) > (top) ? tenths_mib((need) - (top)) : 0)
+
+/* d bytes in tenths of a MiB, rounded up, without overflow. */
+static u64 tenths_mib(u64 d)
+{
+	return (d >> 20) * 10 + (((d & 0xfffff) * 10 + 0xfffff) >> 20);
+}
 
 /*
  * For a "no room" line: where size bytes would end if the cell's last RAM

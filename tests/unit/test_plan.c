@@ -469,6 +469,13 @@ static void test_kernel_errors(void **state)
 		    "no room: cell RAM ends at 0x4900000, the kernel needs up to "
 		    "0x4f98000: 6.6 MiB short (init_size 0x3f98000 at >= "
 		    "0x1000000, align 0x200000)");
+	/* a reserved range up to the top: nothing clear below 2^47 */
+	res[num_res++] = (struct range){ 0x2000000, UINT64_MAX, NULL };
+	assert_fail(place(false, 0, 0), err, "kernel",
+		    "no room: cell RAM ends at 0x4900000, the kernel needs up to "
+		    "0x800003f98000: 134217718.6 MiB short (init_size 0x3f98000 "
+		    "at >= 0x1000000, align 0x200000)");
+	num_res--;
 }
 
 static void test_initrd_errors(void **state)
