@@ -98,10 +98,27 @@ $(BUILD)/gen/layout.inc: lib/layout.h
 	@mkdir -p $(@D)
 	$(CC_TARGET) -E -dM $< | sed -n 's/^#define \(CB_[A-Z0-9_]*\) \(.*\)$$/%define \1 \2/p' > $@
 
+# Two links: the first (CB_FIRST_LINK) puts every C function after the
+# params buffer and writes a map; tools/pack-first-page.py picks from it the
+# functions that fill the gap in front of the params buffer; the second link
+# places them there (build/gen/firstpage.ld). No hand-kept object list.
 $(BUILD)/gen/cellboot.ld: linker/cellboot.ld.S lib/layout.h
 	@mkdir -p $(@D)
 	$(CC_TARGET) -E -P -x c -I. -o $@.tmp $<
 	grep -v '^#' $@.tmp > $@ && rm -f $@.tmp
+
+$(BUILD)/gen/cellboot-first.ld: linker/cellboot.ld.S lib/layout.h
+	@mkdir -p $(@D)
+	$(CC_TARGET) -E -P -x c -I. -DCB_FIRST_LINK -o $@.tmp $<
+	grep -v '^#' $@.tmp > $@ && rm -f $@.tmp
+
+$(BUILD)/gen/first-link.map: $(TARGET_OBJS) $(BUILD)/gen/cellboot-first.ld
+	$(LD) $(TARGET_LDFLAGS) -T $(BUILD)/gen/cellboot-first.ld -Map=$@ \
+		-o $(BUILD)/gen/first-link.elf $(TARGET_OBJS)
+
+$(BUILD)/gen/firstpage.ld: $(BUILD)/gen/first-link.map $(BUILD)/gen/layout.inc \
+		tools/pack-first-page.py
+	$(PYTHON) tools/pack-first-page.py $< $(BUILD)/gen/layout.inc $@
 
 $(BUILD)/target/%.o: %.asm $(BUILD)/gen/layout.inc
 	@mkdir -p $(@D)
@@ -119,8 +136,8 @@ $(BUILD)/target/%.o: %.c $(TARGET_STAMP)
 	@mkdir -p $(@D)
 	$(CC_TARGET) $(TARGET_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/cellboot.elf: $(TARGET_OBJS) $(BUILD)/gen/cellboot.ld
-	$(LD) $(TARGET_LDFLAGS) -T $(BUILD)/gen/cellboot.ld -o $@ $(TARGET_OBJS)
+$(BUILD)/cellboot.elf: $(TARGET_OBJS) $(BUILD)/gen/cellboot.ld $(BUILD)/gen/firstpage.ld
+	$(LD) $(TARGET_LDFLAGS) -L $(BUILD)/gen -T $(BUILD)/gen/cellboot.ld -o $@ $(TARGET_OBJS)
 
 $(LOADER_BIN): $(BUILD)/cellboot.elf tools/check-image.sh
 	$(OBJCOPY) -O binary $< $@

@@ -12,6 +12,8 @@
  *            0x01000  params buffer (2816 bytes), `jailhouse cell load -s`
  *            0x01b00  C code, rodata, data
  *   0x06000  bss: loader state and stack
+ *   0x09d00  IDT (32 gates; written first in long mode, before .bss is
+ *            cleared, so not part of .bss)
  *   0x09f00  APIC IDs of the CPUs that checked in (255 bytes; written at
  *            reset, before .bss is cleared, so not part of .bss)
  *   0x0a000  boot_params (zero page)
@@ -37,6 +39,7 @@
 #define CB_IMAGE_MAX		0x06000	/* the image budget: 24 KiB */
 #define CB_BSS_END		(CB_IMAGE_MAX + 0x4000)
 #define CB_CPU_IDS_ADDR		(CB_BSS_END - 0x100)
+#define CB_IDT_ADDR		(CB_CPU_IDS_ADDR - 0x200)	/* 32 gates of 16 bytes */
 #define CB_BOOT_PARAMS_ADDR	CB_BSS_END
 #define CB_CMDLINE_ADDR		(CB_BOOT_PARAMS_ADDR + 0x1000)
 #define CB_CMDLINE_SIZE		0x01000

@@ -8,9 +8,11 @@
  *                            (assembly, section .entry), below CB_BDA_ADDR
  *   CB_BDA_ADDR     .bda     the BIOS data area: zeros, so what Linux reads
  *                            there (EBDA pointer, base memory size) is defined
- *   after it        .arch    the rest of the assembly (section .asm) and
- *                            the C of arch/x86 (thin hardware access): the
- *                            hardware layer fills the first page
+ *   after it        .arch    the rest of the assembly (section .asm), the C
+ *                            of arch/x86 (thin hardware access), then as many
+ *                            C functions as fit before the params buffer:
+ *                            chosen by tools/pack-first-page.py from a first
+ *                            link (build/gen/firstpage.ld), never by hand
  *   CB_PARAMS_ADDR  .params  the params buffer (CB_PARAMS_SIZE, not code)
  *   after it        .text .rodata .data   all C code and data, up to
  *                            CB_IMAGE_MAX (the one image budget)
@@ -40,6 +42,10 @@ SECTIONS
 	.arch : {
 		*(.asm)
 		*arch/x86/[a-z]*.o(.text .text.* .rodata .rodata.* .data .data.*)
+		arch_c_end = .;
+#ifndef CB_FIRST_LINK
+		INCLUDE firstpage.ld
+#endif
 	}
 	arch_end = .;
 
@@ -76,7 +82,9 @@ SECTIONS
 ASSERT(_start == CB_IMAGE_BASE, "cellboot: the entry must be at the cell reset address 0")
 ASSERT(entry_end <= CB_BDA_ADDR, "cellboot: the entry code runs into the BIOS data area at 0x400")
 ASSERT(arch_end <= CB_PARAMS_ADDR, "cellboot: arch/x86 runs into the params buffer at 0x1000")
+#ifndef CB_FIRST_LINK	/* the first link only measures */
 ASSERT(image_end <= CB_IMAGE_MAX, "cellboot: the image outgrows its budget (CB_IMAGE_MAX)")
-ASSERT(__bss_end <= CB_CPU_IDS_ADDR, "cellboot: .bss runs into the APIC-ID table below boot_params")
+#endif
+ASSERT(__bss_end <= CB_IDT_ADDR, "cellboot: .bss runs into the IDT below the APIC-ID table")
 ASSERT(SIZEOF(.got) == 0, "cellboot: the image must not need a GOT")
 ASSERT(SIZEOF(.rela) == 0, "cellboot: the image must not carry relocations")

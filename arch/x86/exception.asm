@@ -10,10 +10,10 @@
 ; long mode, so no input can make the loader triple-fault and reset the cell
 ; silently.
 ;
-; The IDT lives in this section (the image below the params buffer), not in
-; .bss, so it is valid before .bss is cleared. The stubs lie below 64 KiB
-; (the linker script keeps .asm below 0x1000): a gate's offset bits 16-63
-; stay zero.
+; The IDT lives at CB_IDT_ADDR (lib/layout.h), just below the APIC-ID table
+; and outside .bss, so it stays valid while .bss is cleared; idt_init writes
+; every byte of it. The stubs lie below 64 KiB (the linker script keeps
+; .asm below 0x1000): a gate's offset bits 16-63 are zero.
 
 %include "layout.inc"
 
@@ -33,13 +33,15 @@ section .asm progbits alloc exec nowrite align=16
 bits 64
 ; void idt_init(void): fill the gates and load the IDT. Clobbers rax, rcx, rdi.
 idt_init:
-	mov	edi, idt
+	mov	edi, CB_IDT_ADDR
 	mov	eax, exception_stubs
 	mov	ecx, NUM_VECTORS
 .gate:
 	mov	[rdi], ax
 	mov	word [rdi + 2], CB_SEL_CODE64
 	mov	word [rdi + 4], GATE_INTR64
+	mov	word [rdi + 6], 0
+	mov	qword [rdi + 8], 0
 	add	eax, STUB_SIZE
 	add	edi, 16
 	loop	.gate
@@ -77,8 +79,4 @@ exception_common:
 align 8
 idt_ptr:
 	dw	NUM_VECTORS * 16 - 1
-	dq	idt
-
-align 16
-idt:
-	times NUM_VECTORS * 16 db 0
+	dq	CB_IDT_ADDR
