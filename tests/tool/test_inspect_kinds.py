@@ -89,14 +89,15 @@ def test_plan_names_a_swapped_kernel(tmp_path):
 
 
 UART_TAIL = "Linux's Jailhouse-guest code switches that UART off, the console stays silent"
-EARLY_TAIL = "the first write to it is an access Jailhouse stops the cell for"
+EARLY_TAIL = "Jailhouse stops the cell at its first write there"
 
 
-def uart_warning(opt, n, early=False):
-    port = [0x3f8, 0x2f8, 0x3e8, 0x2e8][n]
-    return ("%s names ttyS%d (ports 0x%x-0x%x), which the cell does not own "
-            "(no 'pio 0x%x 8'): %s" % (opt, n, port, port + 7, port,
-                                       EARLY_TAIL if early else UART_TAIL))
+def uart_warning(opt, port, early=False):
+    ports = [0x3f8, 0x2f8, 0x3e8, 0x2e8]
+    tty = " (ttyS%d)" % ports.index(port) if port in ports else ""
+    return ("%s uses ports 0x%x-0x%x%s, which the cell does not own (no 'pio "
+            "0x%x 8'): %s" % (opt, port, port + 7, tty, port,
+                              EARLY_TAIL if early else UART_TAIL))
 
 
 def warning_lines(text):
@@ -105,22 +106,33 @@ def warning_lines(text):
 
 def test_inspect_console_warnings(tmp_path):
     cell = classic_cell(tmp_path)          # owns COM1 (0x3f8) only
-    cmdline = ("console=ttyS0,115200 console=ttyS1 earlyprintk=serial "
-               "earlyprintk=serial,ttyS2,115200 earlyprintk=ttyS3 console=ttyS4 "
-               "console=tty0 earlyprintk=serial,0x3e8")
+    # Linux's early console knows 0x<port>, ttyS1 and else ttyS0:
+    # earlyprintk=ttyS2 and serial,ttyS3 write to 0x3f8, which is owned
+    cmdline = ("console=ttyS0,115200 console=ttyS1 console=ttyS2 console=ttyS3 "
+               "console=ttyS4 console=tty0 earlyprintk=serial "
+               "earlyprintk=serial,ttyS1,115200 earlyprintk=ttyS2 "
+               "earlyprintk=serial,ttyS3 earlyprintk=serial,0x3e8,9600 "
+               "earlyprintk=serial,0x3f8 earlyprintk=ttyS1 earlyprintk=vga")
     r = run("inspect", "-c", cmdline, cell, check_rc=0)
     assert warning_lines(r.stdout) == [
-        uart_warning("console=ttyS1", 1),
-        uart_warning("earlyprintk=serial,ttyS2,115200", 2, early=True),
-        uart_warning("earlyprintk=ttyS3", 3, early=True),
+        uart_warning("console=ttyS1", 0x2f8),
+        uart_warning("console=ttyS2", 0x3e8),
+        uart_warning("console=ttyS3", 0x2e8),
+        uart_warning("earlyprintk=serial,ttyS1,115200", 0x2f8, early=True),
+        uart_warning("earlyprintk=serial,0x3e8,9600", 0x3e8, early=True),
+        uart_warning("earlyprintk=ttyS1", 0x2f8, early=True),
     ]
-    # the demo cell owns COM1 and COM2: earlyprintk=serial is COM1, fine
+    # the demo cell owns COM1 and COM2
     demo = mkcell(tmp_path, open(DEMO).read(), "demo")
-    r = run("inspect", "--cmdline", "console=ttyS1 earlyprintk=serial", demo,
-            check_rc=0)
+    r = run("inspect", "--cmdline", "console=ttyS1 earlyprintk=serial,ttyS1",
+            demo, check_rc=0)
     assert warning_lines(r.stdout) == []
     r = run("inspect", "-c", "console=ttyS2", demo, check_rc=0)
-    assert warning_lines(r.stdout) == [uart_warning("console=ttyS2", 2)]
+    assert warning_lines(r.stdout) == [uart_warning("console=ttyS2", 0x3e8)]
+    # an explicit port outside the legacy four is checked too
+    r = run("inspect", "-c", "earlyprintk=serial,0xe018", demo, check_rc=0)
+    assert warning_lines(r.stdout) == [
+        uart_warning("earlyprintk=serial,0xe018", 0xe018, early=True)]
     # without a cell, nothing to check against
     assert run("inspect", "-c", "console=ttyS3", make_bzimage(
         tmp_path / "bz")).stdout.count("ttyS3") == 0
@@ -133,7 +145,7 @@ def test_plan_console_warnings(tmp_path):
     r = run("plan", cell, KERNEL, "-c", "console=ttyS1,115200 earlyprintk=ttyS0",
             "--loader", fake_loader(tmp_path))
     assert r.returncode == 0, r.stderr
-    assert "cellboot: warning: %s\n" % uart_warning("console=ttyS1,115200", 1) \
+    assert "cellboot: warning: %s\n" % uart_warning("console=ttyS1,115200", 0x2f8) \
         in r.stderr
     assert "ttyS0" not in r.stderr
 

@@ -4,6 +4,7 @@
  * cell does not own (cellwarn.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tools/cellboot/cellwarn.h"
@@ -91,40 +92,59 @@ const char *cellwarn_what_is(const unsigned char *d, size_t size, char *buf,
 	return NULL;
 }
 
-/* The UART index n of "ttyS<n>" at s (s points past "ttyS"); -1 if none. */
-static int tty_index(const char *s)
+/* The number at s (up to ',' or ' '), or -1 if there is none. */
+static long number_at(const char *s, int base)
 {
-	int n = 0, digits = 0;
+	char *end;
+	long v;
 
-	while (*s >= '0' && *s <= '9' && digits < 4) {
-		n = n * 10 + (*s++ - '0');
-		digits++;
-	}
-	if (!digits || (*s && *s != ',' && *s != ' '))
+	if (*s < '0' || *s > '9')
 		return -1;
-	return n;
+	v = strtol(s, &end, base);
+	if (end == s || v < 0 || (*end && *end != ',' && *end != ' '))
+		return -1;
+	return v;
 }
 
-static void check_uart(const struct cell_config *cfg, const char *opt,
-		       size_t optlen, int idx, bool early,
+static void check_port(const struct cell_config *cfg, const char *opt,
+		       size_t optlen, long port, bool early,
 		       char (*msgs)[CELLWARN_MSG], unsigned int max,
 		       unsigned int *count)
 {
-	unsigned int port;
+	char tty[16] = "";
 
-	if (idx < 0 || idx >= (int)ARRAY_SIZE(jh_legacy_uart_ports))
-		return;		/* not a legacy UART: Linux leaves it alone */
-	port = jh_legacy_uart_ports[idx];
-	if (cellcfg_pio_granted(cfg, (u16)port, 8))
+	if (port < 0 || port > 0xfff8 ||
+	    cellcfg_pio_granted(cfg, (u16)port, 8))
 		return;
+	for (unsigned int i = 0; i < ARRAY_SIZE(jh_legacy_uart_ports); i++)
+		if (jh_legacy_uart_ports[i] == port)
+			snprintf(tty, sizeof(tty), " (ttyS%u)", i);
 	if (*count < max)
-		snprintf(msgs[*count], CELLWARN_MSG, "%.*s names ttyS%d (ports "
-			 "0x%x-0x%x), which the cell does not own (no 'pio 0x%x "
-			 "8'): %s", (int)optlen, opt, idx, port, port + 7, port,
-			 early ? "the first write to it is an access Jailhouse "
-			 "stops the cell for" : "Linux's Jailhouse-guest code "
-			 "switches that UART off, the console stays silent");
+		snprintf(msgs[*count], CELLWARN_MSG, "%.*s uses ports 0x%lx-0x%lx"
+			 "%s, which the cell does not own (no 'pio 0x%lx 8'): %s",
+			 (int)optlen, opt, port, port + 7, tty, port, early ?
+			 "Jailhouse stops the cell at its first write there" :
+			 "Linux's Jailhouse-guest code switches that UART off, "
+			 "the console stays silent");
 	(*count)++;
+}
+
+/*
+ * Linux's early_serial_init(): "0x<port>", or [ttyS]<n> where anything but
+ * 0 and 1 (or nothing) means ttyS0; the port of that, -1 if none.
+ */
+static long early_port(const char *s)
+{
+	long n;
+
+	if (*s == ',')
+		s++;
+	if (!strncmp(s, "0x", 2))
+		return number_at(s, 16);
+	if (!strncmp(s, "ttyS", 4))
+		s += 4;
+	n = number_at(s, 10);
+	return jh_legacy_uart_ports[n == 1 ? 1 : 0];
 }
 
 unsigned int cellwarn_console(const struct cell_config *cfg,
@@ -141,22 +161,19 @@ unsigned int cellwarn_console(const struct cell_config *cfg,
 			s++;
 		len = strcspn(s, " ");
 		if (!strncmp(s, "console=ttyS", 12)) {
-			check_uart(cfg, s, len, tty_index(s + 12), false, msgs,
-				   max, &count);
-		} else if (!strncmp(s, "earlyprintk=", 12)) {
-			const char *v = s + 12;
+			long n = number_at(s + 12, 10);
 
-			/* serial[,ttyS<n>|,0x...], or ttyS<n> */
-			if (!strncmp(v, "ttyS", 4))
-				check_uart(cfg, s, len, tty_index(v + 4), true,
-					   msgs, max, &count);
-			else if (!strncmp(v, "serial", 6) &&
-				 (v[6] == '\0' || v[6] == ' ' || v[6] == ','))
-				check_uart(cfg, s, len, strncmp(v + 6, ",ttyS", 5) ?
-					   (v[6] == ',' && v[7] == '0' &&
-					    v[8] == 'x' ? -1 : 0) :
-					   tty_index(v + 11), true, msgs, max,
-					   &count);
+			/* ttyS4 and up are no legacy UARTs: Linux keeps them */
+			if (n >= 0 && n < (long)ARRAY_SIZE(jh_legacy_uart_ports))
+				check_port(cfg, s, len, jh_legacy_uart_ports[n],
+					   false, msgs, max, &count);
+		} else if (!strncmp(s, "earlyprintk=serial", 18) &&
+			   (!s[18] || s[18] == ' ' || s[18] == ',')) {
+			check_port(cfg, s, len, early_port(s + 18), true, msgs,
+				   max, &count);
+		} else if (!strncmp(s, "earlyprintk=ttyS", 16)) {
+			check_port(cfg, s, len, early_port(s + 12), true, msgs,
+				   max, &count);
 		}
 		s += len;
 	}

@@ -24,11 +24,13 @@ const char *cellwarn_what_is(const unsigned char *data, size_t size,
 			     char *buf, size_t n);
 
 /*
- * Checks every console=ttyS<n> and earlyprintk= of cmdline against the
- * legacy UARTs (ttyS0-3 at 0x3f8, 0x2f8, 0x3e8, 0x2e8) the cell owns as a
- * whole 8-port pio region: the only ones Linux's Jailhouse-guest code
- * keeps. Writes one line per UART it does not own into msgs (at most max)
- * and returns how many there are.
+ * Checks every console=ttyS<n> (n = 0..3: the legacy UARTs at 0x3f8,
+ * 0x2f8, 0x3e8, 0x2e8, the only ones Linux's Jailhouse-guest code switches
+ * off unless the setup data lists them) and every earlyprintk=serial... or
+ * earlyprintk=ttyS<n> (Linux's early console: 0x<port>, or ttyS1, else
+ * ttyS0) against the ports the cell owns as one pio region of 8. Writes one
+ * line per port it does not own into msgs (at most max) and returns how
+ * many there are.
  */
 unsigned int cellwarn_console(const struct cell_config *cfg,
 			      const char *cmdline,
