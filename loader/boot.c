@@ -28,12 +28,14 @@ static u64 ram_after(const struct loader_state *s, u64 addr)
 	return 0;
 }
 
-static void move(u64 dst, u64 src, u64 len)
+static void move(const char *what, u64 dst, u64 src, u64 len)
 {
 	struct cb_err err;
 
 	if (map_ram(src, len, &err) || map_ram(dst, len, &err))
 		fail(&err);
+	say(LOG_VERBOSE, "move %s %#lx-%#lx to %#lx", what, src, src + len - 1,
+	    dst);
 	move_bytes(dst, src, len);
 }
 
@@ -101,11 +103,16 @@ void boot_kernel(struct loader_state *s)
 	say(LOG_VERBOSE, "boot_params %#x, cmdline %#x (%zu bytes), "
 	    "setup_data %#x (%u nodes)", CB_BOOT_PARAMS_ADDR, CB_CMDLINE_ADDR,
 	    p->cmdline_len, CB_SETUP_DATA_ADDR, bpr.num_setup_data);
+	say(LOG_VERBOSE, "SETUP_JAILHOUSE: version %u, cpus %u, pm_timer %#x, "
+	    "mmconfig %#lx, tsc_khz %u, apic_khz %u, standard_ioapic %u, "
+	    "uarts %#x", jh.version, jh.num_cpus, jh.pm_timer_address,
+	    (u64)jh.pci_mmconfig_base, jh.tsc_khz, jh.apic_khz,
+	    jh.standard_ioapic, jh.flags);
 	/* the initrd first: the plan keeps it off the kernel's source */
 	if (pl.initrd_moved)
-		move(pl.initrd_addr, p->initrd_addr, p->initrd_size);
+		move("initrd", pl.initrd_addr, p->initrd_addr, p->initrd_size);
 	if (pl.kernel_moved)
-		move(pl.kernel_pm, k.pm_addr, k.pm_size);
+		move("kernel", pl.kernel_pm, k.pm_addr, k.pm_size);
 	if (map_ram(pl.window_start, pl.window_end - pl.window_start, &err))
 		fail(&err);
 

@@ -52,6 +52,7 @@ void console_select(struct loader_state *s)
 	u64 addr = want->addr;
 	u32 divisor = want->baud ? UART_DEFAULT_BAUD / want->baud : 0;
 	u32 flags = s->comm_ok ? s->comm->flags : 0;
+	const char *why = "console= in the params";
 
 	if (kind > CONSOLE_NONE && !granted(s, kind, addr)) {
 		struct cb_err err;
@@ -63,27 +64,35 @@ void console_select(struct loader_state *s)
 	}
 	if (kind == CONSOLE_UNSET) {
 		kind = CONSOLE_NONE;
+		why = "no UART granted";
 		if (s->have_cfg) {
 			/* the descriptor, then the legacy UARTs, if granted */
 			kind = from_descriptor(&s->cfg.desc->console, &addr,
 					       &divisor);
+			why = "the cell config's console";
 			for (u32 i = 0; i <= ARRAY_SIZE(jh_legacy_uart_ports);
 			     i++) {
 				if (kind != CONSOLE_NONE && granted(s, kind, addr))
 					break;
 				kind = CONSOLE_NONE;
+				why = "no UART granted";
 				if (i < ARRAY_SIZE(jh_legacy_uart_ports)) {
 					kind = CONSOLE_IO;
 					addr = jh_legacy_uart_ports[i];
 					divisor = 0;
+					why = "a legacy UART the cell owns";
 				}
 			}
 		} else if (s->comm_ok) {
 			kind = from_descriptor(&s->comm->console, &addr, &divisor);
+			why = "the comm region's console";
 		}
 	}
-	if (kind > CONSOLE_IO && map_mmio(addr, window_of(kind), NULL))
+	if (kind > CONSOLE_IO && map_mmio(addr, window_of(kind), NULL)) {
 		kind = CONSOLE_NONE;
+		why = "MMIO UART above what cellboot maps";
+	}
+	s->console_why = why;
 	if (kind != CONSOLE_NONE)
 		console_set_uart(kind, addr, divisor);
 	else

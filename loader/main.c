@@ -27,6 +27,15 @@ static void print_memory_map(const struct loader_state *s)
 	}
 }
 
+/* log=verbose: the params as parsed (0+0 for a key not given) */
+static void print_params(const struct params *p)
+{
+	say(LOG_VERBOSE, "params: kernel %#lx+%#lx, initrd %#lx+%#lx, config "
+	    "%#lx+%#lx, cpu_wait_ms %u, command line %zu bytes",
+	    p->kernel_addr, p->kernel_size, p->initrd_addr, p->initrd_size,
+	    p->config_addr, p->config_size, p->cpu_wait_ms, p->cmdline_len);
+}
+
 static void print_cpus(const struct loader_state *s)
 {
 	char ids[4 * 16];	/* as many IDs as fit */
@@ -54,6 +63,15 @@ void cellboot_main(void)
 	    "console %s %#lx", s->have_cfg ? s->cfg.name : "(no config)",
 	    s->comm_ok ? s->comm->num_cpus : 0, console_kind_name(c->kind),
 	    (u64)c->addr);
+	say(LOG_VERBOSE, "console: %s", s->console_why);
+	print_params(&s->params);
+	if (s->comm_ok)
+		say(LOG_VERBOSE, "comm region %#lx: revision %u, cpus %u, tsc_khz "
+		    "%u, apic_khz %u, pm_timer %#x, mmconfig %#lx, flags %#x",
+		    s->comm_addr, s->comm->revision, s->comm->num_cpus,
+		    s->comm->tsc_khz, s->comm->apic_khz,
+		    s->comm->pm_timer_address,
+		    (u64)s->comm->pci_mmconfig_base, s->comm->flags);
 	if (s->deferred_state)
 		fail_state(&s->deferred, s->deferred_state);
 #ifdef CB_TEST_FAULT	/* test builds only (make fault-loaders) */

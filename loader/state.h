@@ -18,6 +18,7 @@ struct loader_state {
 	u32 deferred_state;	/* cell state to report; 0: no error */
 	struct jailhouse_comm_region *comm;
 	u64 comm_addr;
+	const char *console_why;	/* why console_select chose it (log=verbose) */
 	struct e820_table e820;
 	struct cpus_result cpus;
 	struct params params;

@@ -178,3 +178,50 @@ def test_debug_console_flags_without_hypervisor():
     b.comm["flags"] = 3          # DBG_PUTC_PERMITTED | DBG_PUTC_ACTIVE
     res = b.run()
     check_boot(b, res)
+
+
+# --------------------------------------------------------------------------
+# log=verbose: the params as parsed, why this console, the comm region's
+# values, SETUP_JAILHOUSE as the kernel received it, and each move.
+# --------------------------------------------------------------------------
+def test_verbose_log_says_what_the_loader_did():
+    # the moved cell of test_boot.py: the file near the top of RAM, where
+    # its window cannot fit, so the loader moves the kernel
+    b = harness.Boot("verbose", "configs/moved.cell.txt", "microvm", cmdline=CMDLINE,
+                     extra_params="log=verbose", initrd_addr=harness.ABOVE_WINDOW)
+    kh = b.kh
+    ram = kernelfit.cell_ram(b.cell)
+    kaddr = kernelfit.align_down(ram[-1][1] - len(b.kernel_bytes), MIB)
+    pm = kaddr + kh["setup_size"]
+    start = kernelfit.moved_to(kh, ram, kernelfit.reserved(b) + [(kaddr, ram[-1][1])])
+    b.kernel_addr = kaddr
+    b.initrd_addr = kernelfit.align_up(start + kh["init_size"], MIB)
+    res = b.run()
+    check_boot(b, res)
+    lines = res.loader
+    c = b.comm
+    expected = [
+        "cellboot: console: the cell config's console",
+        "cellboot: params: kernel 0x%x+0x%x, initrd 0x%x+0x%x, config 0x%x+0x%x, "
+        "cpu_wait_ms 1000, command line %d bytes"
+        % (kaddr, len(b.kernel_bytes), b.initrd_addr, len(b.initrd_bytes),
+           b.config_addr, len(b.cell_bytes), len(CMDLINE)),
+        "cellboot: comm region 0x%x: revision 2, cpus %d, tsc_khz %d, apic_khz %d, "
+        "pm_timer 0x%x, mmconfig 0x%x, flags 0x%x"
+        % (b.comm_addr(), c["num_cpus"], c["tsc_khz"], c["apic_khz"],
+           c["pm_timer_address"], c["pci_mmconfig_base"], c["flags"]),
+        "cellboot: move kernel 0x%x-0x%x to 0x%x"
+        % (pm, pm + kh["syssize"] * 16 - 1, start),
+    ]
+    for line in expected:
+        assert line in lines, "%r not in %r" % (line, lines)
+    jh = [n for n in res.report["setup_data"].values() if n["type"] == 6][0]["data"]
+    ver, _, pmt, ncpu, mmcfg, tsc, apic, ioapic = struct.unpack_from("<HHHHQIIB", jh)
+    flags, = struct.unpack_from("<I", jh, 0x118)
+    assert ("cellboot: SETUP_JAILHOUSE: version %d, cpus %d, pm_timer 0x%x, mmconfig "
+            "0x%x, tsc_khz %d, apic_khz %d, standard_ioapic %d, uarts 0x%x"
+            % (ver, ncpu, pmt, mmcfg, tsc, apic, ioapic, flags)) in lines, lines
+    # the default log stays short: none of these without log=verbose
+    assert not any(l.startswith(("cellboot: params:", "cellboot: move ")) for l in
+                   harness.Boot("verbose-off", CELL, "microvm", cmdline=CMDLINE,
+                                initrd_addr=harness.ABOVE_WINDOW).run().loader)
