@@ -249,6 +249,7 @@ int qr_run(struct qr_run *r)
 		for (unsigned int i = 0; i < nf; i++)
 			if (!f[i].u->console)
 				pump(r, &f[i]);
+		qv_end_batch(r->v);
 		if (got_sig)
 			qv_interrupted(r->v, got_sig);
 
@@ -282,6 +283,7 @@ int qr_run(struct qr_run *r)
 	for (unsigned int i = 0; i < nf; i++)
 		if (!f[i].u->console)
 			pump(r, &f[i]);
+	qv_end_batch(r->v);
 	if (r->v->state == QV_RUNNING)
 		qv_qemu_ended(r->v, status);
 	r->elapsed = (decided ? decided : now_s()) - start;

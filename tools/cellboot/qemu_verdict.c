@@ -90,6 +90,9 @@ void qv_free(struct qv *v)
 void qv_reset(struct qv *v)
 {
 	memset(v->line, 0, sizeof(v->line));
+	for (unsigned int i = 0; i < QV_MAX_UARTS; i++)
+		v->line[i].last_match = -1;
+	v->num_batch = 0;
 	v->next_expect = 0;
 	v->handoff_seen = false;
 	v->announced = NULL;
@@ -133,6 +136,7 @@ static void check_line(struct qv *v, struct qv_line *l, bool complete)
 			break;
 		l->consumed += (size_t)m.rm_eo;
 		l->expected = true;
+		l->last_match = l->seq;
 		if (++v->next_expect == v->num_expect)
 			decide(v, QV_PASSED, "the last --expect matched: \"%.*s\"",
 			       SHOW_MAX, l->buf);
@@ -173,6 +177,47 @@ static void check_line(struct qv *v, struct qv_line *l, bool complete)
 	}
 }
 
+/* A complete line: judged, kept for the batch retry, then cleared. */
+static void complete_line(struct qv *v, unsigned int uart, struct qv_line *l)
+{
+	check_line(v, l, true);
+	if (v->num_batch < QV_BATCH_LINES) {
+		struct qv_batch_line *b = &v->batch[v->num_batch++];
+
+		b->uart = uart;
+		b->seq = l->seq;
+		b->used = l->expected;
+		memcpy(b->text, l->buf, l->len + 1);
+	}
+	l->len = l->consumed = 0;
+	l->expected = false;
+	l->seq++;
+}
+
+void qv_end_batch(struct qv *v)
+{
+	while (v->state == QV_RUNNING && v->next_expect < v->num_expect) {
+		const struct qv_pattern *p = &v->expect[v->next_expect];
+		struct qv_batch_line *hit = NULL;
+
+		for (unsigned int i = 0; i < v->num_batch && !hit; i++) {
+			struct qv_batch_line *b = &v->batch[i];
+
+			if (!b->used && b->seq > v->line[b->uart].last_match &&
+			    !regexec(&p->re, b->text, 0, NULL, 0))
+				hit = b;
+		}
+		if (!hit)
+			break;
+		hit->used = true;
+		v->line[hit->uart].last_match = hit->seq;
+		if (++v->next_expect == v->num_expect)
+			decide(v, QV_PASSED, "the last --expect matched: \"%.*s\"",
+			       SHOW_MAX, hit->text);
+	}
+	v->num_batch = 0;
+}
+
 void qv_feed(struct qv *v, unsigned int uart, const char *data, size_t n)
 {
 	struct qv_line *l;
@@ -188,18 +233,14 @@ void qv_feed(struct qv *v, unsigned int uart, const char *data, size_t n)
 			continue;
 		if (c == '\n' || c == 0) {
 			/* a NUL would end the string regexec sees: a line end */
-			check_line(v, l, true);
-			l->len = l->consumed = 0;
-			l->expected = false;
+			complete_line(v, uart, l);
 			grew = false;
 			continue;
 		}
 		l->buf[l->len++] = c;
 		grew = true;
 		if (l->len == QV_LINE_MAX) {
-			check_line(v, l, true);
-			l->len = l->consumed = 0;
-			l->expected = false;
+			complete_line(v, uart, l);
 			grew = false;
 		}
 	}
@@ -224,7 +265,8 @@ void qv_qemu_ended(struct qv *v, int status)
 	/* the lines QEMU wrote last may end without a newline */
 	for (unsigned int i = 0; i < QV_MAX_UARTS; i++)
 		if (v->line[i].len > v->line[i].consumed)
-			check_line(v, &v->line[i], true);
+			complete_line(v, i, &v->line[i]);
+	qv_end_batch(v);
 	if (v->state != QV_RUNNING)
 		return;
 	if (v->next_expect < v->num_expect)

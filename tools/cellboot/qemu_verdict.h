@@ -18,6 +18,11 @@
  * --expect patterns may match on one line, each after the previous match.
  * A line an --expect matched is not checked against --fail-on, so an
  * expected error line is not a failure.
+ *
+ * The order of lines on different UARTs is only known to the granularity
+ * of one read of all of them (a batch): after each batch, the complete
+ * lines of the batch are tried again for the pending --expect, except
+ * lines at or before the last match on their own UART (qv_end_batch).
  */
 #ifndef CELLBOOT_TOOLS_QEMU_VERDICT_H
 #define CELLBOOT_TOOLS_QEMU_VERDICT_H
@@ -36,6 +41,7 @@
 #define QV_MAX_PATTERNS	32
 #define QV_MAX_UARTS	4
 #define QV_LINE_MAX	4096	/* a longer line is matched in pieces */
+#define QV_BATCH_LINES	128	/* lines of one batch kept for the retry */
 
 /* What the defaults match (the loader's and the kernel's own words). */
 #define QV_LOADER_ERROR		"cellboot: error:"
@@ -57,6 +63,15 @@ struct qv_line {
 	size_t len;
 	size_t consumed;	/* bytes an --expect match already used */
 	bool expected;		/* an --expect matched on this line */
+	long long seq;		/* lines completed before this one */
+	long long last_match;	/* seq of the last --expect match, or -1 */
+};
+
+struct qv_batch_line {
+	unsigned int uart;
+	long long seq;
+	bool used;		/* an --expect matched it */
+	char text[QV_LINE_MAX + 1];
 };
 
 struct qv {
@@ -64,6 +79,8 @@ struct qv {
 	unsigned int num_expect, num_fail, next_expect;
 	regex_t handoff, announce;
 	struct qv_line line[QV_MAX_UARTS];
+	struct qv_batch_line batch[QV_BATCH_LINES];
+	unsigned int num_batch;
 	bool handoff_seen;
 	const char *announced;	/* "rebooted", "powered off", "halted" */
 	enum qv_state state;
@@ -84,6 +101,8 @@ void qv_reset(struct qv *v);
 
 /* Serial bytes from UART `uart` (0..QV_MAX_UARTS-1). */
 void qv_feed(struct qv *v, unsigned int uart, const char *data, size_t n);
+/* After each read of every UART: the cross-UART retry (see above). */
+void qv_end_batch(struct qv *v);
 /* QEMU ended by itself, with waitpid status `status`. */
 void qv_qemu_ended(struct qv *v, int status);
 void qv_timed_out(struct qv *v, unsigned long long seconds);
