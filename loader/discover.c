@@ -11,7 +11,13 @@
 #include "lib/layout.h"
 #include "lib/string.h"
 
-#define CONFIG_MAX_SIZE 0x100000	/* sanity bound without config=ADDR,SIZE */
+/*
+ * Where the config may lie: the plain low RAM above cellboot's own area,
+ * below the PC's legacy hole (where cellboot plan puts it). Its place is
+ * checked before a byte of it is read, so a wrong config= never reads a
+ * device; that the cell owns it as RAM is checked once the map is known.
+ */
+#define CONFIG_AREA_END 0x9f000
 
 void defer(struct loader_state *s, const struct cb_err *err, u32 state)
 {
@@ -31,17 +37,22 @@ void discover(struct loader_state *s)
 	struct cb_err err;
 
 	map_init();
+	/* a failed parse leaves the defaults: no console= half-applied */
 	if (params_parse((const char *)(uintptr_t)CB_PARAMS_ADDR, CB_PARAMS_SIZE,
-			 p, &err)) {
+			 p, &err))
 		defer(s, &err, JAILHOUSE_CELL_FAILED);
-		p->log = LOG_DEFAULT;
-	}
 	if (p->has_config) {
-		/* size not given: the counts decide, within a sanity bound */
-		len = p->config_size ? p->config_size : CONFIG_MAX_SIZE;
-		if (p->config_addr < CB_LOW_END)
-			cb_fail(&err, "config", "%#lx is below %#x (cellboot)", (u64)p->config_addr,
-				CB_LOW_END);
+		/* size not given: the counts decide, within Jailhouse's bound */
+		len = p->config_size ? p->config_size : CELLCFG_MAX_SIZE;
+		if (!p->config_size && p->config_addr < CONFIG_AREA_END &&
+		    len > CONFIG_AREA_END - p->config_addr)
+			len = CONFIG_AREA_END - p->config_addr;
+		if (p->config_addr < CB_LOW_END || p->config_addr >= CONFIG_AREA_END ||
+		    len > CONFIG_AREA_END - p->config_addr)
+			cb_fail(&err, "config", "%#lx-%#lx is outside %#x-%#x, the "
+				"low RAM cellboot reads it from", (u64)p->config_addr,
+				(u64)(p->config_addr + len - 1), CB_LOW_END,
+				CONFIG_AREA_END - 1);
 		else if (!map_ram(p->config_addr, len, &err) &&
 			 !cellcfg_parse((const void *)(uintptr_t)p->config_addr,
 					len, &s->cfg, &err))

@@ -251,7 +251,9 @@ class Boot:
     Every input is an attribute a test may change before run(): kernel_bytes,
     initrd_bytes, cell_bytes, comm (fields of the comm page), comm_bytes (a
     whole page instead), params (bytes, None: built from the other fields),
-    qemu_cpus (CPUs QEMU really has; default: the cell's).
+    qemu_cpus (CPUs QEMU really has; default: the cell's), read_back
+    ([(addr, len)] read from guest memory after a failed boot, as
+    res.read_back).
     """
 
     def __init__(self, name, cell_desc, machine, kernel_addr=None,
@@ -361,6 +363,8 @@ class Boot:
                     raw = cell.read_phys(self.comm_addr() + 8, 4)
                     res.cell_state = struct.unpack("<I", raw)[0]
                     res.halted = cell.cpu_halted(0)
+                    res.read_back = [cell.read_phys(a, n) for a, n in
+                                     getattr(self, "read_back", ())]
                 res.serial = cell.serial
         finally:
             cell.stop()

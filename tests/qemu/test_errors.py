@@ -242,13 +242,85 @@ def _(b):
     b.extra_params = "console=io,0x2f8"
 
 
+# --------------------------------------------------------------------------
+# Issue 8: a malformed console= never silences the loader (item 1), an MMIO
+# console only in a granted device region (item 3), the config's place is
+# checked before it is read (item 5). Each line is printed on the console
+# the cell config grants, and the access trace shows nothing else touched.
+# --------------------------------------------------------------------------
+F_CONSOLE = ("none|io,PORT|mmio,ADDR|mmio32,ADDR [,BAUD], PORT <= 0xfff8, "
+             "BAUD = 115200/N")
+CONFIG_AREA_END = 0x9f000       # plain low RAM on a PC (docs/errors.md)
+
+
+def _bad_console(spec):
+    def setup(b):
+        b.extra_params = "console=" + spec
+    return setup
+
+
+for _name, _spec in (("console-typo-ttyS0", "ttyS0,115200"),
+                     ("console-word", "serial"),
+                     ("console-mmio-bad-baud", "mmio,0x9000000,7"),
+                     ("console-mmio32-bad-baud", "mmio32,0x9000000,BAD"),
+                     ("console-io-bad-baud", "io,0x3f8,BAD")):
+    case(_name, lambda b, _spec=_spec: "params: console: '%s' is not %s" % (
+        _spec, F_CONSOLE))(_bad_console(_spec))
+
+
+@case("console-io-bad-baud-no-config", lambda b: "params: console: 'io,0x3f8,BAD' "
+      "is not " + F_CONSOLE)
+def _(b):
+    # no config: the console comes from the comm region, never port 0
+    b.params = ("kernel=0x%x mem=0,0x100000 mem=0x200000,0x7e00000 "
+                "console=io,0x3f8,BAD -- %s" % (b.kernel_addr, b.cmdline)).encode() + b"\0"
+
+
+@case("console-mmio-in-ram", lambda b: "console: mmio 0x%x is not granted" % b.initrd_addr)
+def _(b):
+    b.extra_params = "console=mmio,0x%x" % b.initrd_addr     # the initrd's cpio
+
+
+@case("console-mmio32-comm-region", lambda b: "console: mmio32 0x100000 is not granted")
+def _(b):
+    b.extra_params = "console=mmio32,0x100000"
+
+
+@case("console-mmio-own-image", lambda b: "console: mmio 0x0 is not granted")
+def _(b):
+    b.extra_params = "console=mmio,0x0"                      # cellboot's code
+
+
+@case("config-below-cellboot", lambda b: "config: 0x1000-0x%x is outside 0x%x-0x%x, the "
+      "low RAM cellboot reads it from" % (0x1000 + len(b.cell_bytes) - 1,
+                                          b.layout["CB_LOW_END"], CONFIG_AREA_END - 1))
+def _(b):
+    b.params = ("kernel=0x%x config=0x1000,0x%x -- x" % (
+        b.kernel_addr, len(b.cell_bytes))).encode() + b"\0"
+
+
+@case("config-at-ioapic", lambda b: "config: 0xfec00000-0xfec0ffff is outside 0x%x-0x%x, "
+      "the low RAM cellboot reads it from" % (b.layout["CB_LOW_END"], CONFIG_AREA_END - 1))
+def _(b):
+    # no size: the loader must not read the IOAPIC to learn it
+    b.params = ("kernel=0x%x config=0xfec00000 -- x" % b.kernel_addr).encode() + b"\0"
+
+
+@case("config-past-low-ram", lambda b: "config: 0x9e000-0x%x is outside 0x%x-0x%x, the "
+      "low RAM cellboot reads it from" % (0x9e000 + len(b.cell_bytes) + 0x1000 - 1,
+                                          b.layout["CB_LOW_END"], CONFIG_AREA_END - 1))
+def _(b):
+    b.params = ("kernel=0x%x config=0x9e000,0x%x -- x" % (
+        b.kernel_addr, len(b.cell_bytes) + 0x1000)).encode() + b"\0"
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_error(name):
     setup, expected, state = CASES[name]
     b = boot(name)
     setup(b)
     res = b.run(done=r"cellboot: error: ", bad=[r"Kernel panic", r"cellboot: handoff"],
-                timeout=60)
+                timeout=60, access_trace=True)
     assert res.outcome == cellrunner.DONE, (res.outcome, res.serial[-2000:])
     errors = [l for l in res.loader if l.startswith("cellboot: error: ")]
     assert errors == ["cellboot: error: " + expected(b)]
@@ -256,6 +328,9 @@ def test_error(name):
     assert res.cell_state == state
     assert res.halted
     assert res.serial.count("cellboot: version ") == 1   # no second start
+    # the access trace: no device but the granted console and the local APIC
+    assert res.accesses, "no device access traced (the console must show)"
+    assert harness.foreign_accesses(res.accesses, harness.granted_devices(b.cell)) == []
 
 
 def test_missing_cpu_is_a_warning():
