@@ -149,3 +149,30 @@ def reserved(boot):
             (boot.comm_addr(), boot.comm_addr() + PAGE),
             (boot.config_addr, boot.config_addr + harness.parse_cell(
                 boot.cell_bytes)["size"])]
+
+
+def payload(data, kh):
+    """The kernel's unpacked payload (vmlinux), for properties the header
+    does not carry; None for a compression Python cannot unpack (lz4,
+    zstd, ...)."""
+    import lzma
+    import struct
+    import zlib
+    off, length = struct.unpack_from("<II", data, 0x248)
+    raw = data[kh["setup_size"] + off:][:length]
+    try:
+        if raw[:2] in (b"\x1f\x8b", b"\x1f\x9e"):
+            return zlib.decompressobj(31).decompress(raw)
+        if raw[:2] == b"\xfd\x37":
+            return lzma.LZMADecompressor().decompress(raw)
+    except (zlib.error, lzma.LZMAError):
+        pass
+    return None
+
+
+def has_numa(data, kh):
+    """Whether the kernel was built with CONFIG_NUMA (the message of its
+    NUMA setup code is in it); None when the payload cannot be unpacked.
+    Without NUMA its e820 table holds E820_MAX_ENTRIES = 128 + 3 entries."""
+    raw = payload(data, kh)
+    return None if raw is None else b"No NUMA configuration found" in raw

@@ -96,6 +96,13 @@ def test_many_memory_regions_use_e820_ext(tmp_path):
     body = "cpus 0\nram 0x0 1M\n" + regions + "ram 0x800000 120M\n"
     b = harness.Boot("many-regions", desc(tmp_path, "many", body), "microvm",
                      initrd_addr=harness.ABOVE_WINDOW, cmdline=CMDLINE)
+    if kernelfit.has_numa(b.kernel_bytes, b.kh) is False:
+        # A kernel without CONFIG_NUMA keeps at most 128 + 3 e820 entries
+        # (E820_MAX_ENTRIES) and drops the rest, including the splits it
+        # makes itself when it reserves the setup_data nodes in low RAM:
+        # the Jailhouse-guest kernel then loses its low RAM and panics.
+        pytest.skip("%s has no NUMA: its e820 table holds 131 entries, "
+                    "fewer than 139 and its own splits" % b.kh["version_str"])
     rep = check(b, b.run())
     assert len(harness.cell_e820(b.cell)) == 139
     ext = [n for n in rep["setup_data"].values() if n["type"] == 1]
