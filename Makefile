@@ -159,6 +159,7 @@ include tests/qemu/Makefile.inc
 include tools/cellboot/Makefile.inc
 include tests/bench/Makefile.inc
 include tests/fuzz/Makefile.inc
+include tests/package/Makefile.inc
 
 # The project's own check builds treat warnings as errors (WERROR=1, passed
 # on to the sub-makes); a plain `make` or a packager's build does not.

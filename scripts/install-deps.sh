@@ -13,7 +13,8 @@ PACKAGES="gcc make nasm qemu-system-x86 qemu-system-data libcmocka-dev python3
 python3-pytest cpio clang libclang-rt-14-dev binutils
 linux-source bison flex bc libelf-dev
 zlib1g-dev libbz2-dev liblzma-dev liblzo2-dev liblz4-dev libzstd-dev
-lzop lz4 zstd"
+lzop lz4 zstd
+dpkg-dev debhelper lintian fakeroot"
 
 check_only=0
 case "${1:-}" in

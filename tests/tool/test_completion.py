@@ -31,9 +31,10 @@ printf '%s\n' "${COMPREPLY[@]}"
 COMPLETE_TOOL = RELEASE_TOOL if os.access(RELEASE_TOOL, os.X_OK) else TOOL
 
 
-def complete(*words, cwd=ROOT, tool=COMPLETE_TOOL, completion=COMPLETION):
+def complete(*words, cwd=ROOT, tool=COMPLETE_TOOL, completion=COMPLETION, env=None):
     p = subprocess.run(["bash", "-c", DRIVER, "driver", completion, tool]
-                       + list(words), capture_output=True, text=True, cwd=cwd)
+                       + list(words), capture_output=True, text=True, cwd=cwd,
+                       env=env)
     assert p.returncode == 0, p.stderr
     return [l for l in p.stdout.split("\n") if l]
 
@@ -55,7 +56,7 @@ def help_options(sub):
     for line in run(sub, "--help", check_rc=0).stdout.splitlines():
         # "-i, --initrd FILE", "--machine M[,M]", "--gdb[=PORT]" (optional)
         m = re.match(r"^ +(-[^\s,\[]+(?:, -[^\s,\[]+)*)(\[=[A-Z]+\])?"
-                     r"(?: ([A-Z][A-Z0-9_=]*)\S*)?(?:  |$)", line)
+                     r"(?: ([A-Z][A-Z0-9_=]*)\S*)?(?:\s|$)", line)
         if m:
             for o in m.group(1).split(", "):
                 opts[o] = m.group(3)
@@ -164,3 +165,11 @@ def test_no_guess_for_numbers_and_text():
 
 def test_missing_tool_completes_nothing(tmp_path):
     assert complete("", tool=str(tmp_path / "no-such-cellboot")) == []
+
+
+def test_tool_typed_with_tilde(tmp_path):
+    """`~/bin/cellboot <TAB>`: the word is as typed, the tilde unexpanded."""
+    (tmp_path / "bin").mkdir()
+    shutil.copy(COMPLETE_TOOL, tmp_path / "bin" / "cellboot")
+    env = dict(os.environ, HOME=str(tmp_path))
+    assert complete("pl", tool="~/bin/cellboot", env=env) == ["plan"]
