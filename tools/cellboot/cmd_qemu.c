@@ -710,24 +710,20 @@ static int one_run(const struct bp_args *a0, const struct qemu_opts *o,
 			 (unsigned long long)mem_end);
 
 	{
+		/* several runs: microvm-2cpu-resetrom.bin, ... */
+		const char *names[] = { "resetrom.bin", "comm.bin",
+					"cellboot-params.bin" };
+		char **slots[] = { &rf.rom, &rf.comm, &rf.loader };
 		struct strbuf b = { 0 };
-		const char *names[] = { "resetrom", "comm", "cellboot-params",
-					"monitor" };
-		char **slots[] = { &rf.rom, &rf.comm, &rf.loader, &rf.monitor };
 
-		for (int i = 0; i < 4; i++) {
-			sb_addf(&b, "%s%s%s%s", tag, *tag ? "-" : "", names[i],
-				i < 3 ? ".bin" : "");
-			*slots[i] = i < 3 ? wd_path(w, b.s) : strdup("");
-			if (i == 3) {
-				free(*slots[i]);
-				sb_free(&b);
-				sb_addf(&b, "%s/%s%smonitor", w->dir, tag,
-					*tag ? "-" : "");
-				*slots[i] = strdup(b.s);
-			}
+		for (int i = 0; i < 3; i++) {
+			sb_addf(&b, "%s%s%s", tag, *tag ? "-" : "", names[i]);
+			*slots[i] = wd_path(w, b.s);
 			sb_free(&b);
 		}
+		/* the monitor FIFOs (.in, .out): qr_run makes and removes them */
+		sb_addf(&b, "%s/%s%smonitor", w->dir, tag, *tag ? "-" : "");
+		rf.monitor = b.s;
 	}
 	if ((rc = file_write(rf.rom, rom, sizeof(rom))) ||
 	    (rc = file_write(rf.comm, comm, sizeof(comm))) ||
