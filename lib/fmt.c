@@ -43,6 +43,12 @@ int cb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 
 	va_copy(ap, ap_in);
 	for (const char *f = fmt; *f; f++) {
+		if (*f != '%') {	/* literal text: the common, fast case */
+			if (len + 1 < size)
+				buf[len] = *f;
+			len++;
+			continue;
+		}
 		char tmp[24], pad = ' ';
 		const char *s = f;
 		int width = 0, prec = -1, n = 1, max = -1;
@@ -50,72 +56,70 @@ int cb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 		bool alt = false;
 		u64 v, mask = 0xffffffffu;
 
-		if (*f == '%') {
-			if (*++f == '#') {	/* for %x only */
-				alt = true;
-				f++;
-			}
-			if (*f == '0')
-				pad = *f++;
-			/* width, then maybe '.' and a precision (digits or *) */
-			for (int *num = &width;; f++) {
-				if (*f >= '0' && *f <= '9')
-					*num = *num * 10 + *f - '0';
-				else if (*f == '.' && num == &width)
-					*(num = &prec) = 0;
-				else if (*f == '*' && (*num = (int)next_arg(&ap),
-						       num == &width))
-					max = width;	/* %*pE: the byte count */
-				else if (*f != '*')
-					break;
-			}
-			while (*f == 'l' || *f == 'z') {
-				mask = ~0ull;
-				f++;
-			}
-			s = f;
-			switch (*f) {
-			case 'p':
-				if (f[1] != 'E')
-					goto as_is;
-				put_escaped(buf, size, &len, (const u8 *)(uintptr_t)
-					    next_arg(&ap), max);
-				f++;
-				continue;
-			case 's':
-				s = (const char *)(uintptr_t)next_arg(&ap);
-				if (!s)
-					s = "(null)";
-				for (n = 0; (prec < 0 || n < prec) && s[n]; n++)
-					;
-				pad = ' ';
+		if (*++f == '#') {	/* for %x only */
+			alt = true;
+			f++;
+		}
+		if (*f == '0')
+			pad = *f++;
+		/* width, then maybe '.' and a precision (digits or *) */
+		for (int *num = &width;; f++) {
+			if (*f >= '0' && *f <= '9')
+				*num = *num * 10 + *f - '0';
+			else if (*f == '.' && num == &width)
+				*(num = &prec) = 0;
+			else if (*f == '*' && (*num = (int)next_arg(&ap),
+					       num == &width))
+				max = width;	/* %*pE: the byte count */
+			else if (*f != '*')
 				break;
-			case 'x':
-				base = 16;
-				/* fall through */
-			case 'u':
-				v = next_arg(&ap) & mask;
-				s = tmp + sizeof(tmp);
-				n = 0;
-				do {
-					*(char *)--s = hex_digits[v % base];
-					n++;
-					v /= base;
-				} while (v);
-				if (alt) {	/* base 16 only: 'u' never sets it */
-					*(char *)--s = 'x';
-					*(char *)--s = '0';
-					n += 2;
-				}
-				break;
-			case '\0':
-				f--;
-				continue;
-			default:	/* %% and anything unsupported: as is */
+		}
+		while (*f == 'l' || *f == 'z') {
+			mask = ~0ull;
+			f++;
+		}
+		s = f;
+		switch (*f) {
+		case 'p':
+			if (f[1] != 'E')
+				goto as_is;
+			put_escaped(buf, size, &len, (const u8 *)(uintptr_t)
+				    next_arg(&ap), max);
+			f++;
+			continue;
+		case 's':
+			s = (const char *)(uintptr_t)next_arg(&ap);
+			if (!s)
+				s = "(null)";
+			for (n = 0; (prec < 0 || n < prec) && s[n]; n++)
+				;
+			pad = ' ';
+			break;
+		case 'x':
+			base = 16;
+			/* fall through */
+		case 'u':
+			v = next_arg(&ap) & mask;
+			s = tmp + sizeof(tmp);
+			n = 0;
+			do {
+				*(char *)--s = hex_digits[v % base];
+				n++;
+				v /= base;
+			} while (v);
+			if (alt) {	/* base 16 only: 'u' never sets it */
+				*(char *)--s = 'x';
+				*(char *)--s = '0';
+				n += 2;
+			}
+			break;
+		case '\0':
+			f--;
+			continue;
+		default:	/* %% and anything unsupported: as is */
 as_is:
-				if (*f != '%')
-					s = f - 1, n = 2;
-			}
+			if (*f != '%')
+				s = f - 1, n = 2;
 		}
 		for (int i = n < width ? n - width : 0; i < n; i++) {
 			if (len + 1 < size)

@@ -5,6 +5,7 @@
 #include "arch/x86/io.h"
 #include "arch/x86/uart8250.h"
 #include "lib/fmt.h"
+#include "lib/string.h"
 
 #define LINE_MAX 256
 
@@ -41,30 +42,36 @@ u64 console_bytes(void)
 	return bytes_out;
 }
 
-static void put_str(const char *s)
+static void put(const char *s, size_t n)
 {
-	for (; *s; s++) {
-		if (uart.kind > CONSOLE_NONE)
-			uart8250_putc(&uart, *s);
-		if (hypercall_out)
-			jailhouse_putc(*s);
-		bytes_out++;
-	}
+	if (uart.kind > CONSOLE_NONE)
+		uart8250_write(&uart, s, n);
+	if (hypercall_out)
+		for (size_t i = 0; i < n; i++)
+			jailhouse_putc(s[i]);
+	bytes_out += n;
 }
 
 void say(enum log_level level, const char *fmt, ...)
 {
+	static const char prefix[] = "cellboot: ";
 	char line[LINE_MAX];
 	va_list ap;
+	size_t n;
 
 	if (log_level < level)
 		return;
+	cb_memcpy(line, prefix, sizeof(prefix) - 1);
 	va_start(ap, fmt);
-	cb_vsnprintf(line, sizeof(line), fmt, ap);
+	/* one line, cut to fit: room is kept for the CR LF */
+	n = sizeof(prefix) - 1 + (size_t)cb_vsnprintf(line + sizeof(prefix) - 1,
+		sizeof(line) - sizeof(prefix) - 1, fmt, ap);
 	va_end(ap);
-	put_str("cellboot: ");
-	put_str(line);
-	put_str("\r\n");
+	if (n > sizeof(line) - 3)
+		n = sizeof(line) - 3;
+	line[n++] = '\r';
+	line[n++] = '\n';
+	put(line, n);
 }
 
 void fail_state(const struct cb_err *err, u32 state)

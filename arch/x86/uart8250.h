@@ -8,10 +8,15 @@
 struct uart8250 {
 	enum console_kind kind;	/* CONSOLE_IO, CONSOLE_MMIO8, CONSOLE_MMIO32 */
 	u64 base;
+	u32 burst;		/* bytes per wait for an empty transmitter */
 };
 
-/* divisor 0 keeps the line settings the root (or firmware) programmed. */
-void uart8250_init(const struct uart8250 *u, u32 divisor);
-void uart8250_putc(const struct uart8250 *u, char c);
+/*
+ * Enables the FIFOs and learns whether they exist; divisor 0 keeps the
+ * line settings the root (or firmware) programmed.
+ */
+void uart8250_init(struct uart8250 *u, u32 divisor);
+/* Writes n bytes, polling the line status, never blocking forever. */
+void uart8250_write(const struct uart8250 *u, const char *s, size_t n);
 
 #endif

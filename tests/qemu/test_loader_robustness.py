@@ -8,6 +8,7 @@ import os
 import re
 import struct
 import subprocess
+import time
 
 import pytest
 
@@ -140,6 +141,13 @@ def test_second_start_without_reload_boots(tmp_path):
     try:
         first = cell.run(timeout=30, done=r"cellboot: error: comm region", bad=[])
         assert first.outcome == cellrunner.DONE, first.serial
+        # the line comes before the park: restart only once the CPU halted,
+        # as a user restarts a cell that `jailhouse cell list` shows failed
+        for _ in range(100):
+            if cell.cpu_halted(0):
+                break
+            time.sleep(0.05)
+        assert cell.cpu_halted(0)
         # the hypervisor at the next start: a fresh comm page, CPUs reset
         cell.ram_write(b.comm_addr(), good_comm)
         cell.qmp.command("system_reset")
