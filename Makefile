@@ -173,10 +173,11 @@ check: deps all
 	$(MAKE) fuzz-smoke
 	$(MAKE) tool-test
 	$(MAKE) qemu-test
+	$(MAKE) check-toolchains
 
 # Test builds of the loader with a CPU exception injected on purpose after
 # the banner (loader/main.c, CB_TEST_FAULT): 1 reads an unmapped address
-# (#PF), 2 executes ud2 (#UD). Never shipped; tests/qemu/test_exceptions.py.
+# (#PF), 2 executes ud2 (#UD). Never shipped; tests/qemu/test_loader_robustness.py.
 CB_TEST_FAULT_ADDR := 0x7ff000000000
 FAULT_LOADERS := $(BUILD)/fault-pf/cellboot.bin $(BUILD)/fault-ud/cellboot.bin
 .PHONY: fault-loaders
@@ -186,8 +187,8 @@ $(BUILD)/fault-pf/cellboot.bin: FORCE
 $(BUILD)/fault-ud/cellboot.bin: FORCE
 	$(MAKE) -s BUILD=$(BUILD)/fault-ud TARGET_EXTRA_CFLAGS="-DCB_TEST_FAULT=2 -DCB_TEST_FAULT_ADDR=0" $@
 
-# The loader with every supported compiler: size and a boot with each
-# (scripts/check-toolchains.sh; .ci/run runs it after make check).
+# The loader with every supported compiler: size, a boot and the
+# instruction count with each (scripts/check-toolchains.sh; part of check).
 .PHONY: check-toolchains
 check-toolchains: deps kernel jh-kernel $(TEST_INITRAMFS) $(RESET_ROM) $(TOOL_BIN) $(BENCH_PLUGIN)
 	scripts/check-toolchains.sh
