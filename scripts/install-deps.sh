@@ -14,7 +14,7 @@ python3-pytest cpio clang libclang-rt-14-dev binutils
 linux-source bison flex bc libelf-dev
 zlib1g-dev libbz2-dev liblzma-dev liblzo2-dev liblz4-dev libzstd-dev
 lzop lz4 zstd
-dpkg-dev debhelper lintian fakeroot"
+build-essential dpkg-dev debhelper lintian fakeroot"
 
 check_only=0
 case "${1:-}" in
