@@ -13,6 +13,16 @@ CACHE     := $(BUILD)/cache
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wundef -Wtype-limits
 
+# The project's own check builds treat warnings as errors (WERROR=1, passed
+# on to the sub-makes); a plain `make` or a packager's build does not.
+ifneq ($(filter check tool-test check-toolchains,$(MAKECMDGOALS)),)
+WERROR ?= 1
+endif
+export WERROR
+# the loader: warnings are errors in those builds, not in a packager's
+# build with a compiler newer than ours
+TARGET_WARN := $(filter-out -Werror,$(WARN)) $(if $(filter 1,$(WERROR)),-Werror)
+
 # The loader: freestanding 64-bit code linked at 0 into a flat binary.
 # Every flag is here for a reason, and every supported compiler (gcc-11,
 # gcc-12, clang-14, clang-16, clang-19; `make check-toolchains`) takes it:
@@ -36,7 +46,7 @@ TARGET_OPT := $(shell $(CC_TARGET) -Oz -x c -c -o /dev/null /dev/null \
 TARGET_CFLAGS := -std=gnu11 -m64 $(TARGET_OPT) -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fcf-protection=none -fno-asynchronous-unwind-tables \
-	-ffunction-sections -fdata-sections $(WARN) -I. $(TARGET_EXTRA_CFLAGS)
+	-ffunction-sections -fdata-sections $(TARGET_WARN) -I. $(TARGET_EXTRA_CFLAGS)
 # -static, no dynamic linker, no GOT/PLT; unused sections dropped; any
 # section the linker script does not name is an error.
 TARGET_LDFLAGS := -nostdlib -static --no-dynamic-linker --gc-sections \
@@ -57,7 +67,7 @@ TOOL_SRCS   := $(sort $(wildcard tools/cellboot/*.c))
 # What the loader links from lib/, listed by hand: a new file enters the
 # image only by being named here (lib/ also holds host-only code).
 LOADER_LIB_SRCS := lib/bootparams.c lib/bzimage.c lib/cellcfg.c \
-	lib/commregion.c lib/crc32.c lib/e820.c lib/error.c lib/fmt.c \
+	lib/commregion.c lib/crc32.c lib/e820.c lib/elf.c lib/error.c lib/fmt.c \
 	lib/jhsetup.c lib/pagetable.c lib/params.c lib/plan.c lib/string.c
 TARGET_OBJS := $(patsubst %.asm,$(BUILD)/target/%.o,$(ARCH_ASRCS)) \
 	$(patsubst %.c,$(BUILD)/target/%.o,$(ARCH_CSRCS) $(LOADER_SRCS) $(LOADER_LIB_SRCS))
@@ -161,12 +171,6 @@ include tests/bench/Makefile.inc
 include tests/fuzz/Makefile.inc
 include tests/package/Makefile.inc
 
-# The project's own check builds treat warnings as errors (WERROR=1, passed
-# on to the sub-makes); a plain `make` or a packager's build does not.
-ifneq ($(filter check tool-test,$(MAKECMDGOALS)),)
-WERROR ?= 1
-endif
-export WERROR
 
 check: deps all
 	$(MAKE) unit
