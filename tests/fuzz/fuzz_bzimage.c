@@ -6,8 +6,11 @@
  * bootparams_build() into an exactly 4096-byte boot_params and a small
  * setup_data area. Bytes 0 and 1 of the image (the MZ stub, which the
  * parser never reads) choose the e820 size, setup_data area size, command
- * line length and initrd of the boot_params run.
+ * line length and initrd of the boot_params run. Then once more inside a
+ * file larger than the loader maps before parsing, poisoned past that bound.
  */
+#include <sanitizer/asan_interface.h>
+
 #include "tests/fuzz/fuzz.h"
 #include "lib/bzimage.h"
 #include "lib/bootparams.h"
@@ -197,6 +200,41 @@ static void build_zero_page(const struct bzimage *k, const u8 *img, u8 knob0,
 	free(ent);
 }
 
+/*
+ * Issue 8: the loader maps BZIMAGE_PARSE_READ_MAX bytes of the file before
+ * bzimage_parse() (loader/boot.c). The fuzz bytes go at the start of a
+ * file larger than that whose bytes past the bound are poisoned: any read
+ * there is an AddressSanitizer report, as it would be a page fault in the
+ * cell. What the parse keeps pointers to must lie inside the bound too.
+ */
+static void check_read_bound(const u8 *data, size_t size)
+{
+	const size_t avail = BZIMAGE_PARSE_READ_MAX + 0x10000;
+	u8 *img = calloc(1, avail);
+	struct bzimage k;
+	struct cb_err err;
+	int rc;
+
+	if (!img)
+		abort();
+	memcpy(img, data, size < BZIMAGE_PARSE_READ_MAX ? size :
+	       BZIMAGE_PARSE_READ_MAX);
+	memset(&err, 0, sizeof(err));
+	ASAN_POISON_MEMORY_REGION(img + BZIMAGE_PARSE_READ_MAX,
+				  avail - BZIMAGE_PARSE_READ_MAX);
+	rc = bzimage_parse(img, avail, 0xfbb000, &k, &err);
+	ASAN_UNPOISON_MEMORY_REGION(img + BZIMAGE_PARSE_READ_MAX,
+				    avail - BZIMAGE_PARSE_READ_MAX);
+	if (rc)
+		fuzz_check_err(&err);
+	else if (k.version_str)
+		FUZZ_CHECK((const u8 *)k.version_str + k.version_len <=
+			   img + BZIMAGE_PARSE_READ_MAX,
+			   "version string ends past the mapped 0x%x bytes",
+			   BZIMAGE_PARSE_READ_MAX);
+	free(img);
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	/* a low address and the top of a 52-bit physical address space */
@@ -224,5 +262,6 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 					size > 1 ? data[1] : 0);
 	}
 	free(img);
+	check_read_bound(data, size);
 	return 0;
 }

@@ -3,7 +3,8 @@
  * params_parse() on arbitrary bytes, twice: with the bytes as they are
  * (bufsize = len, usually no NUL: must fail cleanly without reading past
  * the buffer) and with a NUL appended. A successful parse must describe
- * what the header lib/params.h promises.
+ * what the header lib/params.h promises; a failed one must leave the
+ * struct at its defaults.
  */
 #include "tests/fuzz/fuzz.h"
 #include "lib/params.h"
@@ -41,15 +42,38 @@ static void check_ok(const char *buf, size_t bufsize, const struct params *p)
 			   "console kind %d with an address", (int)p->console.kind);
 }
 
+/*
+ * Issue 8: a failed parse leaves the defaults, nothing half-parsed (a
+ * console kind stored before its value failed once silenced the loader).
+ */
+static void check_defaults(const struct params *p)
+{
+	struct params want;
+
+	memset(&want, 0, sizeof(want));
+	want.log = LOG_DEFAULT;
+	want.cpu_wait_ms = PARAMS_DEFAULT_CPU_WAIT_MS;
+	FUZZ_CHECK(p->cmdline && p->cmdline[0] == '\0' && !p->cmdline_len,
+		   "failed parse left a command line");
+	want.cmdline = p->cmdline;
+	FUZZ_CHECK(!memcmp(p, &want, sizeof(want)),
+		   "failed parse left more than the defaults (console kind %d "
+		   "addr 0x%llx, kernel 0x%llx, %u mem)", (int)p->console.kind,
+		   (unsigned long long)p->console.addr,
+		   (unsigned long long)p->kernel_addr, p->num_mem);
+}
+
 static void run(const char *buf, size_t bufsize)
 {
 	struct params p;
 	struct cb_err err;
 
 	memset(&err, 0, sizeof(err));
+	memset(&p, 0xa5, sizeof(p));	/* the parser must set every byte */
 	if (params_parse(buf, bufsize, &p, &err)) {
 		fuzz_check_err(&err);
 		FUZZ_CHECK(!strcmp(err.what, "params"), "subject '%s'", err.what);
+		check_defaults(&p);
 		return;
 	}
 	check_ok(buf, bufsize, &p);

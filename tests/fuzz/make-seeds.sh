@@ -61,7 +61,12 @@ wr() {
 
 rm -rf "$out"
 mkdir -p "$out/params" "$out/cellcfg" "$out/commregion" "$out/bzimage" \
-	"$out/plan"
+	"$out/plan" "$out/celldesc"
+
+# --- cell descriptions: the shipped and the test ones, as they are ----------
+for d in "$top"/configs/*.cell.txt "$top"/tests/qemu/*.cell.txt; do
+	[ -e "$d" ] && cp "$d" "$out/celldesc/"
+done
 
 # --- kernels ----------------------------------------------------------------
 if [ ! -e "$kernels/debian-vmlinuz" ]; then

@@ -8,6 +8,7 @@
  * naming the first thing that is wrong. It checks two kinds of property:
  *
  * Safety (what the loader relies on to boot and never overwrite anything):
+ *   (RAM is what the loader can map: below 2^47, PLAN_MAP_LIMIT)
  *   - the window [kernel_pm, runtime + init_size) lies inside one RAM range
  *     and overlaps no reserved range;
  *   - runtime is where Linux will really decompress itself when entered at
@@ -66,10 +67,13 @@ static inline bool o_overlap(u64 s1, u64 e1, u64 s2, u64 e2)
 	return s1 < e2 && s2 < e1;
 }
 
-/* [s, e) inside one RAM range (e > s). */
+/*
+ * [s, e) inside one RAM range (e > s) that the loader can map: only below
+ * PLAN_MAP_LIMIT (2^47, lib/pagetable.c) is RAM usable at all.
+ */
 static inline bool o_in_ram(const struct plan_input *in, u64 s, u64 e)
 {
-	if (e <= s)
+	if (e <= s || e > PLAN_MAP_LIMIT)
 		return false;
 	for (u32 i = 0; i < in->num_ram; i++)
 		if (s >= in->ram[i].start && e <= in->ram[i].end)
@@ -198,6 +202,8 @@ static inline bool o_initrd_slot(const struct plan_input *in,
 
 		if (top > limit)
 			top = limit;
+		if (top > PLAN_MAP_LIMIT)	/* RAM as the loader maps it */
+			top = PLAN_MAP_LIMIT;
 		if (top < size)
 			continue;
 		d = (top - size) & ~(u64)(PLAN_INITRD_ALIGN - 1);

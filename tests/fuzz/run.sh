@@ -38,6 +38,7 @@ max_len() {
 	commregion) echo 128 ;;
 	bzimage) echo 65536 ;;
 	plan) echo 512 ;;
+	celldesc) echo 4096 ;;
 	*) echo 4096 ;;
 	esac
 }
