@@ -383,6 +383,44 @@ def _(b):
     b.extra_params = "crc=0x1234"
 
 
+def _planned_digest(b):
+    """crc=KCRC,ICRC as `cellboot plan --digest` writes it for these files."""
+    import shlex
+    import subprocess
+    kernel, initrd = b.workdir + "/planned-kernel", b.workdir + "/planned-initrd"
+    open(kernel, "wb").write(b.kernel_bytes)
+    open(initrd, "wb").write(b.initrd_bytes)
+    p = subprocess.run([harness.TOOL, "plan", b.cell_path, kernel, "-i", initrd,
+                        "--digest", "--no-kernel-check", "--loader", harness.LOADER],
+                       capture_output=True, text=True, check=True)
+    load = shlex.split([l for l in p.stdout.splitlines() if " cell load " in l][0])
+    params = load[load.index("-s") + 1]
+    return [w for w in params.split(" -- ")[0].split() if w.startswith("crc=")][0]
+
+
+def _flip(data, off):
+    return patch(data, off, "<B", data[off] ^ 0x40)
+
+
+@case("kernel-corrupted-after-plan", lambda b: "kernel: CRC-32 %s of %s bytes at %s, "
+      "the params say %s: it changed after the root loaded it" % (
+          hx(zlib.crc32(b.kernel_bytes)), hx(len(b.kernel_bytes)), hx(b.kernel_addr),
+          b.extra_params[4:].split(",")[0]))
+def _(b):
+    # plan --digest on the intact files, then one byte of the payload changes
+    b.extra_params = _planned_digest(b)
+    b.kernel_bytes = _flip(b.kernel_bytes, len(b.kernel_bytes) // 2)
+
+
+@case("initrd-corrupted-after-plan", lambda b: "initrd: CRC-32 %s of %s bytes at %s, "
+      "the params say %s: it changed after the root loaded it" % (
+          hx(zlib.crc32(b.initrd_bytes)), hx(len(b.initrd_bytes)),
+          hx(b.initrd_addr), b.extra_params.split(",")[1]))
+def _(b):
+    b.extra_params = _planned_digest(b)
+    b.initrd_bytes = _flip(b.initrd_bytes, len(b.initrd_bytes) - 1)
+
+
 @case("memory-no-low-ram", lambda b: "memory: 0x0-0x%x is not inside cell RAM" % (
     b.layout["CB_LOW_END"] - 1))
 def _(b):
