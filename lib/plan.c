@@ -243,8 +243,13 @@ int plan_place(const struct plan_input *in, struct plan *out,
 	/* no room: how far the RAM below the limit would have to reach */
 	limit = limit < PLAN_MAP_LIMIT ? limit : PLAN_MAP_LIMIT;
 	if (no_kernel) {
-		need = need_end(in, &a, k->pref_address, k->init_size,
-				k->kernel_alignment, PLAN_MAP_LIMIT, &top);
+		/* a fixed kernel's alignment is never checked: steps of 2^n only */
+		u64 align = k->kernel_alignment;
+
+		if (!align || (align & (align - 1)))
+			align = 1;
+		need = need_end(in, &a, k->pref_address, k->init_size, align,
+				PLAN_MAP_LIMIT, &top);
 		return cb_fail(err, "kernel", "no room: cell RAM ends at %#lx, "
 			       "the kernel needs up to %#lx: %lu.%lu MiB short "
 			       "(init_size %#x at >= %#lx, align %#x)", top, need,

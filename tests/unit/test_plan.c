@@ -600,6 +600,27 @@ static void test_plans_below_the_mapping_limit(void **state)
 		    "2^47 0x800000000000-0xfffffffffffffffe");
 }
 
+/*
+ * A fixed (non-relocatable) kernel's kernel_alignment is never checked
+ * (it runs at pref_address): 0 there once hung the no-room estimate in an
+ * endless loop (found by fuzz_plan, tests/fuzz/regress/plan/).
+ */
+static void test_no_room_fixed_kernel_any_alignment(void **state)
+{
+	static const u32 aligns[] = { 0, 1, 3, 0x300000, 0x80000000u };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(aligns); i++) {
+		cell_256m();
+		set_ram_end(0x2000000);		/* the window needs 64 MiB */
+		kernel_at(PREF, false, XLF_64_ABOVE4G);
+		k.kernel_alignment = aligns[i];
+		assert_int_equal(place(false, 0, 0), -1);
+		assert_string_equal(err.what, "kernel");
+		assert_memory_equal(err.detail, "no room: ", 9);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -619,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_initrd_no_room_above_4g_allowed),
 		cmocka_unit_test(test_reserved_past_16_refused),
 		cmocka_unit_test(test_plans_below_the_mapping_limit),
+		cmocka_unit_test(test_no_room_fixed_kernel_any_alignment),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
