@@ -62,7 +62,7 @@ BAUD_US_PER_BYTE = 10 * 1e6 / 115200          # start + 8 data + stop bits
 TARGETS = {
     "insns_default": 50000,
     "insns_quiet": 25000,
-    "image_bytes": 16384,
+    "image_bytes": harness.layout()["CB_IMAGE_MAX"],   # lib/layout.h
     "ratio_init": 1.0,
     "plan_ms": 5,                             # "a few milliseconds"
 }
@@ -75,7 +75,8 @@ REFERENCES = {                                # issue 5, Debian 6.1 kernel
 MICROVM = harness.MACHINE_OPTS["microvm"]
 QBOOT_WALL_MIB = 128
 
-CLASSIC = ("configs/classic.cell.txt", None, 0x5000000)
+# the initrd right above the kernel's window, from the kernel's own header
+CLASSIC = ("configs/classic.cell.txt", None, harness.ABOVE_WINDOW)
 MOVED = ("configs/moved.cell.txt", 0xc000000, 0x8000000)
 
 
