@@ -35,6 +35,19 @@ PAGE = 0x1000
 
 need_kernel = pytest.mark.skipif(not os.path.isfile(KERNEL),
                                  reason="no Debian kernel (make kernel)")
+
+
+def kernel_is_guest(path=KERNEL):
+    """Whether the test kernel has Jailhouse guest support (the Jailhouse
+    platform code's panic message in its unpacked payload): False for
+    Debian's flavours, True for the project's kernel, None when Python
+    cannot unpack it (lz4, zstd). What the tool's kernel doctor says about
+    it follows from that, never from which kernel the suite runs with."""
+    if not os.path.isfile(path):
+        return None
+    data = open(path, "rb").read()
+    raw = kernelfit.payload(data, harness.parse_bzimage(data))
+    return None if raw is None else b"Jailhouse: No valid setup data found" in raw
 need_initrd = pytest.mark.skipif(not os.path.isfile(INITRD),
                                  reason="no test initramfs (make %s)" % INITRD)
 need_qemu = pytest.mark.skipif(shutil.which(QEMU) is None, reason="no QEMU")
