@@ -13,8 +13,20 @@
 #include "lib/bzimage.h"
 #include "lib/e820.h"
 
+/*
+ * What a vmlinux's synthesized header states as cmdline_size: x86 Linux's
+ * COMMAND_LINE_SIZE (2048) less the NUL, what every bzImage says too.
+ */
+#define BP_VMLINUX_CMDLINE_SIZE	2047
+
 struct bootparams_input {
-	const struct bzimage *k;
+	const struct bzimage *k;	/* unused when hdr is given */
+	/*
+	 * NULL: the bzImage's own setup header, [0x1f1, header_end) of k's
+	 * file; else this whole header (a vmlinux has none: the loader
+	 * synthesizes it, docs/vmlinux-boot.md).
+	 */
+	const struct setup_header *hdr;
 	u64 cmdline_addr;
 	size_t cmdline_len;		/* without the NUL */
 	u64 initrd_addr, initrd_size;	/* size 0: no initrd */

@@ -4,6 +4,10 @@
  * boot_params is built while the kernel file is still where the root put
  * it (the header is copied from there); then the initrd moves, then the
  * kernel, then the window is mapped and control goes to startup_64.
+ * An uncompressed kernel (ELF vmlinux, docs/vmlinux-boot.md) takes the
+ * same path with a setup header of the loader's own; its segments move to
+ * where they run (those already there stay) and the jump goes to the
+ * kernel proper's startup_64, its ELF entry.
  */
 #include "loader/state.h"
 #include "loader/console.h"
@@ -13,6 +17,7 @@
 #include "arch/x86/copy.h"
 #include "arch/x86/io.h"
 #include "lib/bootparams.h"
+#include "lib/elf.h"
 #include "lib/jhsetup.h"
 #include "lib/layout.h"
 #include "lib/string.h"
@@ -46,6 +51,8 @@ void boot_kernel(struct loader_state *s)
 	static struct bzimage k;
 	static struct plan pl;
 	static struct cb_err err;
+	static struct vmlinux v;
+	static struct setup_header vh;
 	const struct params *p = &s->params;
 	struct range reserved[3] = {
 		{ 0, CB_LOW_END, "cellboot" },
@@ -71,18 +78,40 @@ void boot_kernel(struct loader_state *s)
 	};
 	struct bootparams_result bpr;
 	/* what is loaded: the file size if given, at most the RAM there */
-	u64 avail = ram_after(s, p->kernel_addr), cycles;
+	u64 avail = ram_after(s, p->kernel_addr), cycles, entry;
+	const void *file = (const void *)(uintptr_t)p->kernel_addr;
+	bool elf;
 
 	check_digests(s);	/* crc=: before anything is read from them */
 	if (p->kernel_size && p->kernel_size < avail)
 		avail = p->kernel_size;
 	if (map_ram(p->kernel_addr, avail < BZIMAGE_PARSE_READ_MAX ? avail :
-		    BZIMAGE_PARSE_READ_MAX, &err) ||
-	    bzimage_parse((const void *)(uintptr_t)p->kernel_addr, avail,
-			  p->kernel_addr, &k, &err) ||
-	    plan_place(&in, &pl, &err))
+		    BZIMAGE_PARSE_READ_MAX, &err))
 		fail(&err);
-	bi.initrd_addr = pl.initrd_addr;
+	elf = avail >= sizeof(struct elf64_ehdr) && elf_is_elf(file);
+	if (elf) {
+		/* the initrd stays where it is */
+		if (elf_place(file, avail, p->kernel_addr, &in, &v, &err))
+			fail(&err);
+		/* docs/vmlinux-boot.md: what the kernel proper reads */
+		vh.root_flags = 1;	/* read-only root unless "rw" */
+		vh.version = BZIMAGE_MIN_PROTOCOL;
+		vh.cmdline_size = BP_VMLINUX_CMDLINE_SIZE;
+		bi.hdr = &vh;
+		bi.initrd_addr = p->initrd_addr;
+		entry = v.entry;
+	} else {
+		if (bzimage_parse(file, avail, p->kernel_addr, &k, &err) ||
+		    plan_place(&in, &pl, &err))
+			fail(&err);
+		bi.initrd_addr = pl.initrd_addr;
+		entry = pl.kernel_pm + BP_ENTRY64_OFFSET;
+		say(LOG_DEFAULT, "kernel %*pE, protocol %u.%02u, file %#lx, "
+		    "window %#lx-%#lx%s", (int)k.version_len, k.version_str,
+		    k.version >> 8, k.version & 0xff, k.load_addr,
+		    pl.window_start, pl.window_end - 1,
+		    pl.kernel_moved ? " (moved)" : " (in place)");
+	}
 	jh_setup_fill(&jh, s->comm, s->have_cfg ? &s->cfg : NULL,
 		      (const u8 *)cpu_apic_ids, s->cpus.checked_in);
 	if (bootparams_build((struct boot_params *)(uintptr_t)CB_BOOT_PARAMS_ADDR,
@@ -91,14 +120,10 @@ void boot_kernel(struct loader_state *s)
 	cb_memcpy((void *)(uintptr_t)CB_CMDLINE_ADDR, p->cmdline, p->cmdline_len);
 	((char *)(uintptr_t)CB_CMDLINE_ADDR)[p->cmdline_len] = '\0';
 
-	say(LOG_DEFAULT, "kernel %*pE, protocol %u.%02u, file %#lx, window "
-	    "%#lx-%#lx%s", (int)k.version_len, k.version_str, k.version >> 8,
-	    k.version & 0xff, k.load_addr, pl.window_start, pl.window_end - 1,
-	    pl.kernel_moved ? " (moved)" : " (in place)");
 	if (p->has_initrd)
 		say(LOG_DEFAULT, "initrd %#lx-%#lx%s",
-		    (u64)pl.initrd_addr,
-		    (u64)(pl.initrd_addr + p->initrd_size - 1),
+		    (u64)bi.initrd_addr,
+		    (u64)(bi.initrd_addr + p->initrd_size - 1),
 		    pl.initrd_moved ? " (moved)" : "");
 	say(LOG_VERBOSE, "boot_params %#x, cmdline %#x (%zu bytes), "
 	    "setup_data %#x (%u nodes)", CB_BOOT_PARAMS_ADDR, CB_CMDLINE_ADDR,
@@ -111,15 +136,29 @@ void boot_kernel(struct loader_state *s)
 	/* the initrd first: the plan keeps it off the kernel's source */
 	if (pl.initrd_moved)
 		move("initrd", pl.initrd_addr, p->initrd_addr, p->initrd_size);
-	if (pl.kernel_moved)
-		move("kernel", pl.kernel_pm, k.pm_addr, k.pm_size);
-	if (map_ram(pl.window_start, pl.window_end - pl.window_start, &err))
-		fail(&err);
+	if (elf) {
+		/* elf_place: each moves from the file to a place clear of it */
+		for (u32 i = 0; i < v.num; i++) {
+			const struct elf_seg *g = &v.seg[i];
+
+			if (g->src != g->dst)
+				move("segment", g->dst, g->src, g->filesz);
+			if (map_ram(g->dst, g->memsz, &err))
+				fail(&err);
+			cb_memset((u8 *)(uintptr_t)g->dst + g->filesz, 0,
+				  g->memsz - g->filesz);
+		}
+	} else {
+		if (pl.kernel_moved)
+			move("kernel", pl.kernel_pm, k.pm_addr, k.pm_size);
+		if (map_ram(pl.window_start, pl.window_end - pl.window_start,
+			    &err))
+			fail(&err);
+	}
 
 	cycles = rdtsc() - boot_tsc;
 	say(LOG_DEFAULT, "handoff to %#lx after %lu TSC cycles (%lu us)",
-	    (u64)(pl.kernel_pm + BP_ENTRY64_OFFSET),
-	    (u64)cycles, (u64)tsc_to_us(cycles));
+	    entry, (u64)cycles, (u64)tsc_to_us(cycles));
 	cpus_end_election();
-	handoff_jump(pl.kernel_pm + BP_ENTRY64_OFFSET, CB_BOOT_PARAMS_ADDR);
+	handoff_jump(entry, CB_BOOT_PARAMS_ADDR);
 }

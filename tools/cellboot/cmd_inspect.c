@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/cellboot/vmlinux.h"
+#include "lib/elf.h"
 #include "tools/cellboot/cellwarn.h"
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/kdoctor.h"
@@ -589,6 +591,10 @@ int cmd_inspect(int argc, char **argv)
 			}
 		} else if (is_bzimage(f)) {
 			r = inspect_kernel(f, &k, &have_k);
+		} else if (f->size >= 4 && elf_is_elf(f->data)) {
+			/* an uncompressed kernel (docs/vmlinux-boot.md) */
+			r = vmlinux_describe(stdout, f->data, f->size, &err) ?
+			    report(&err) : 0;
 		} else if (looks_like_text(f)) {
 			size_t len, out;
 			void *bin;

@@ -13,5 +13,6 @@ int cmd_qemu(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_mkcell(int argc, char **argv);
 int cmd_mkrom(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 
 #endif

@@ -24,6 +24,8 @@ static const struct command {
 	  "describe a bzImage or a cell config, with warnings" },
 	{ "mkcell", cmd_mkcell,
 	  "write a Jailhouse cell config (.cell) from a text description" },
+	{ "extract-vmlinux", cmd_extract,
+	  "write the uncompressed kernel (ELF vmlinux) inside a bzImage" },
 	{ "mkrom", cmd_mkrom,
 	  "write the reset ROM (QEMU -bios) of the QEMU cell runner" },
 };

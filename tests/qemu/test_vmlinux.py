@@ -1,0 +1,158 @@
+"""Uncompressed kernels (docs/vmlinux-boot.md): the distribution kernel and
+the project's guest kernel, each extracted from its bzImage by `cellboot
+extract-vmlinux`, boot through the kernel proper's 64-bit entry under QEMU
+to the test initramfs, with the command line, e820 map, initrd and
+SETUP_JAILHOUSE the other boot tests check (test_matrix.check); once as
+one file that the loader places, once as `cellboot plan --uncompressed`
+lays it out, every segment where it runs and only the headers for the
+loader to read."""
+
+import os
+import struct
+import subprocess
+
+import pytest
+
+import harness
+from test_matrix import BASE, CMDLINE, JH_KERNEL, check
+
+MIB = 0x100000
+# the uncompressed boot's own line: the handoff goes to the ELF entry
+HANDOFF = "cellboot: handoff to 0x%x "
+
+
+def extract(bzimage, out):
+    """The vmlinux inside bzimage, written by the tool under test."""
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(bzimage) \
+            or os.path.getmtime(out) < os.path.getmtime(harness.TOOL):
+        subprocess.run([harness.TOOL, "extract-vmlinux", bzimage, "-o", out],
+                       check=True)
+    return open(out, "rb").read()
+
+
+def elf_segments(elf):
+    """[(p_offset, p_paddr, p_filesz, p_memsz)] of the PT_LOADs, and e_entry,
+    read here from the ELF64 layout (System V ABI), not through lib/elf.c."""
+    entry, phoff = struct.unpack_from("<QQ", elf, 24)
+    phentsize, phnum = struct.unpack_from("<HH", elf, 54)
+    segs = []
+    for i in range(phnum):
+        p_type, _, off, _, paddr, filesz, memsz, _ = \
+            struct.unpack_from("<IIQQQQQQ", elf, phoff + i * phentsize)
+        if p_type == 1:
+            segs.append((off, paddr, filesz, memsz))
+    return entry, segs
+
+
+@pytest.fixture(scope="module")
+def kernels():
+    os.makedirs(os.path.join(harness.BUILD, "tests", "vmlinux"), exist_ok=True)
+    out = {}
+    for name, bz in (("debian", harness.KERNEL), ("guest", JH_KERNEL)):
+        if not os.path.exists(bz):
+            pytest.fail("%s missing (make kernel; scripts/build-kernel.sh)" % bz)
+        out[name] = extract(bz, os.path.join(harness.BUILD, "tests", "vmlinux",
+                                             name + ".vmlinux"))
+    return out
+
+
+class VmlinuxBoot(harness.Boot):
+    """A Boot whose kernel is a vmlinux; extra images (data, addr) are
+    loaded too, as `jailhouse cell load` takes several."""
+
+    def __init__(self, name, desc, machine, elf, **kw):
+        # the harness reads a bzImage header: give it one, then swap the file
+        super().__init__(name, desc, machine, kernel=JH_KERNEL, **kw)
+        self.kernel_bytes = elf
+        self.extra_images = []
+
+    def images(self):
+        return harness.jailhouse_load(self.raw_images())
+
+    def raw_images(self):
+        imgs = super().images()
+        return imgs + self.extra_images
+
+
+def cell_desc(tmp_path, cpus, ram_mib):
+    path = os.path.join(str(tmp_path), "vmlinux.cell.txt")
+    with open(path, "w") as f:
+        f.write(BASE + "cpus %s\nram 0x0 1M\nram 0x200000 %dM\n" %
+                (" ".join(str(i) for i in range(cpus)), ram_mib))
+    return path
+
+
+def one_file(tmp_path, name, elf, machine, cpus):
+    """The whole vmlinux loaded as one file right above where it runs; the
+    initrd above it; the loader copies every segment."""
+    entry, segs = elf_segments(elf)
+    top = max(p + m for _, p, _, m in segs)
+    kaddr = harness.kernelfit.align_up(top, 2 * MIB)
+    iaddr = harness.kernelfit.align_up(kaddr + len(elf), 2 * MIB)
+    ram = (iaddr + 4 * MIB) // MIB + 64     # and room for the kernel to run
+    b = VmlinuxBoot("vmlinux-%s-%s-%d" % (name, machine, cpus),
+                    cell_desc(tmp_path, cpus, ram), machine, elf,
+                    kernel_addr=kaddr, initrd_addr=iaddr, cmdline=CMDLINE,
+                    mem_mib=ram + 16)
+    return b, entry
+
+
+def in_place(tmp_path, name, elf, machine, cpus, headers_at=0x40000):
+    """The plan of `cellboot plan --uncompressed`: every segment loaded
+    where it runs, the loader given only the headers (ELF header and
+    program headers, p_offset pointing at the segment in place)."""
+    entry, segs = elf_segments(elf)
+    phoff, = struct.unpack_from("<Q", elf, 32)
+    phentsize, phnum = struct.unpack_from("<HH", elf, 54)
+    hdr = bytearray(elf[:phoff + phentsize * phnum])
+    for i in range(phnum):
+        at = phoff + i * phentsize
+        p_type, = struct.unpack_from("<I", hdr, at)
+        paddr, = struct.unpack_from("<Q", hdr, at + 24)
+        if p_type == 1:
+            struct.pack_into("<Q", hdr, at + 8, paddr - headers_at)
+    top = max(p + m for _, p, _, m in segs)
+    iaddr = harness.kernelfit.align_up(top, 2 * MIB)
+    ram = (iaddr + 4 * MIB) // MIB + 64     # and room for the kernel to run
+    b = VmlinuxBoot("vmlinux-inplace-%s-%s-%d" % (name, machine, cpus),
+                    cell_desc(tmp_path, cpus, ram), machine, bytes(hdr),
+                    kernel_addr=headers_at, initrd_addr=iaddr, cmdline=CMDLINE,
+                    mem_mib=ram + 16)
+    b.extra_images = [(elf[off:off + fsz], paddr) for off, paddr, fsz, _ in segs]
+    return b, entry
+
+
+def booted(b, entry, moved):
+    res = b.run()
+    check(b, res)
+    assert any(l.startswith(HANDOFF % entry) for l in res.loader), res.loader
+    assert not any(l.startswith("cellboot: kernel ") for l in res.loader)
+    return res
+
+
+@pytest.mark.parametrize("machine,cpus", [("microvm", 1), ("q35", 2)])
+def test_distribution_kernel_as_vmlinux(tmp_path, kernels, machine, cpus):
+    """Debian's kernel as one ELF file: the loader copies its segments to
+    16 MiB and up and enters startup_64 there."""
+    b, entry = one_file(tmp_path, "debian", kernels["debian"], machine, cpus)
+    booted(b, entry, True)
+
+
+@pytest.mark.parametrize("machine,cpus", [("microvm", 2), ("q35", 1)])
+def test_guest_kernel_as_vmlinux(tmp_path, kernels, machine, cpus):
+    """The Jailhouse-guest kernel as one ELF file, bss past its file bytes
+    cleared by the loader."""
+    b, entry = one_file(tmp_path, "guest", kernels["guest"], machine, cpus)
+    _, segs = elf_segments(kernels["guest"])
+    assert any(m > f for _, _, f, m in segs)      # a bss to clear
+    booted(b, entry, True)
+
+
+@pytest.mark.parametrize("name,machine,cpus", [("debian", "q35", 1),
+                                               ("guest", "microvm", 2)])
+def test_vmlinux_in_place(tmp_path, kernels, name, machine, cpus):
+    """Every segment loaded where it runs: nothing moves."""
+    b, entry = in_place(tmp_path, name, kernels[name], machine, cpus)
+    b.extra_params = "log=verbose"
+    res = booted(b, entry, False)
+    assert not any(l.startswith("cellboot: move ") for l in res.loader), res.loader

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lib/elf.c: an ELF64 image built here byte by byte (offsets from the
+ * System V ABI, not from lib/abi/elf.h), then every check elf_place makes,
+ * each with its exact line; and the extracted vmlinux of a real kernel
+ * when the build has one (tests/qemu/test_vmlinux.py writes it).
+ */
+#include "tests/unit/helpers.h"
+#include "lib/elf.h"
+
+#define LOAD	0x8000000ull	/* where the file lies: 128 MiB */
+#define NSEG	2
+
+static u8 img[0x4000];
+static struct vmlinux v;
+static struct cb_err err;
+static const struct range ram[] = { { 0, 0x10000000, "ram" } };
+static const struct range reserved[] = { { 0, 0x23000, "cellboot" },
+					  { 0x100000, 0x101000, "comm region" } };
+static struct plan_input in;
+
+static void phdr(u32 i, u32 type, u64 off, u64 paddr, u64 filesz, u64 memsz)
+{
+	size_t at = 64 + i * 56;
+
+	wr32(img, at, type);
+	wr64(img, at + 8, off);
+	wr64(img, at + 16, 0xffffffff80000000ull + paddr);
+	wr64(img, at + 24, paddr);
+	wr64(img, at + 32, filesz);
+	wr64(img, at + 40, memsz);
+}
+
+/* text 0x1000 bytes at 16 MiB, data 0x800 + bss at 18 MiB, one PT_NOTE */
+static int setup(void **state)
+{
+	(void)state;
+	memset(img, 0, sizeof(img));
+	memcpy(img, "\177ELF", 4);
+	wr8(img, 4, 2);
+	wr8(img, 5, 1);
+	wr16(img, 16, 2);
+	wr16(img, 18, 62);
+	wr64(img, 24, 0x1000000);	/* e_entry */
+	wr64(img, 32, 64);		/* e_phoff */
+	wr16(img, 52, 64);
+	wr16(img, 54, 56);
+	wr16(img, 56, NSEG + 1);
+	phdr(0, 1, 0x1000, 0x1000000, 0x1000, 0x1000);
+	phdr(1, 4, 0x2000, 0x1000100, 0x10, 0x10);	/* PT_NOTE: skipped */
+	phdr(2, 1, 0x2000, 0x1200000, 0x800, 0x3000);
+	memset(&in, 0, sizeof(in));
+	in.ram = ram;
+	in.num_ram = 1;
+	in.reserved = reserved;
+	in.num_reserved = 2;
+	err_reset(&err);
+	return 0;
+}
+
+static int place(u64 avail, u64 load)
+{
+	return elf_place(img, avail, load, &in, &v, &err);
+}
+
+static void test_good(void **state)
+{
+	(void)state;
+	assert_int_equal(place(0x3000, LOAD), 0);
+	assert_int_equal(v.entry, 0x1000000);
+	assert_int_equal(v.num, 2);
+	assert_int_equal(v.seg[0].src, LOAD + 0x1000);
+	assert_int_equal(v.seg[0].dst, 0x1000000);
+	assert_int_equal(v.seg[1].src, LOAD + 0x2000);
+	assert_int_equal(v.seg[1].dst, 0x1200000);
+	assert_int_equal(v.seg[1].filesz, 0x800);
+	assert_int_equal(v.seg[1].memsz, 0x3000);
+	assert_true(elf_is_elf(img));
+}
+
+static void test_header(void **state)
+{
+	(void)state;
+	wr16(img, 18, 3);
+	assert_fail(place(0x3000, LOAD), err, "kernel", "ELF class 2 data 1 "
+		    "machine 3, program headers 0x40-0xe8: want 2 1 62, inside "
+		    "the first 0x3000 bytes");
+	setup(NULL);
+	wr8(img, 4, 1);
+	assert_int_equal(place(0x3000, LOAD), -1);
+	setup(NULL);
+	wr16(img, 54, 32);
+	assert_int_equal(place(0x3000, LOAD), -1);
+	setup(NULL);
+	/* program headers past what is loaded, and past the 64 KiB read */
+	assert_fail(place(0xe0, LOAD), err, "kernel", "ELF class 2 data 1 "
+		    "machine 62, program headers 0x40-0xe8: want 2 1 62, inside "
+		    "the first 0xe0 bytes");
+	wr64(img, 32, 0x10000);
+	assert_fail(place(0x100000, LOAD), err, "kernel", "ELF class 2 data 1 "
+		    "machine 62, program headers 0x10000-0x100a8: want 2 1 62, "
+		    "inside the first 0x10000 bytes");
+	wr64(img, 32, UINT64_MAX - 8);	/* no wrap-around */
+	assert_int_equal(place(0x100000, LOAD), -1);
+}
+
+static void test_segment_file_bytes(void **state)
+{
+	(void)state;
+	assert_fail(place(0x2400, LOAD), err, "kernel", "ELF segment 1: file "
+		    "0x2000+0x800 of 0x2400 loaded, 0x3000 in memory; at most 8 "
+		    "segments");
+	phdr(2, 1, UINT64_MAX - 0x10, 0x1200000, 0x800, 0x3000);
+	assert_int_equal(place(0x3000, LOAD), -1);
+	phdr(2, 1, 0x2000, 0x1200000, 0x800, 0x7ff);	/* filesz > memsz */
+	assert_fail(place(0x3000, LOAD), err, "kernel", "ELF segment 1: file "
+		    "0x2000+0x800 of 0x3000 loaded, 0x7ff in memory; at most 8 "
+		    "segments");
+}
+
+static void test_too_many_segments(void **state)
+{
+	(void)state;
+	wr16(img, 56, ELF_MAX_LOAD + 1);
+	for (u32 i = 0; i <= ELF_MAX_LOAD; i++)
+		phdr(i, 1, 0x1000, 0x1000000 + i * 0x1000, 0x10, 0x10);
+	assert_fail(place(0x3000, LOAD), err, "kernel", "ELF segment 8: file "
+		    "0x1000+0x10 of 0x3000 loaded, 0x10 in memory; at most 8 "
+		    "segments");
+	wr16(img, 56, ELF_MAX_LOAD);
+	assert_int_equal(place(0x3000, LOAD), 0);
+	assert_int_equal(v.num, ELF_MAX_LOAD);
+}
+
+static void test_entry(void **state)
+{
+	(void)state;
+	wr64(img, 24, 0x1001000);	/* one past the text */
+	assert_fail(place(0x3000, LOAD), err, "kernel",
+		    "ELF entry 0x1001000 is in no segment");
+	wr64(img, 24, 0x1202fff);	/* last bss byte: inside */
+	assert_int_equal(place(0x3000, LOAD), 0);
+	wr16(img, 56, 0);		/* no segment at all */
+	assert_fail(place(0x3000, LOAD), err, "kernel",
+		    "ELF entry 0x1202fff is in no segment");
+}
+
+static void test_placement(void **state)
+{
+	(void)state;
+	phdr(2, 1, 0x2000, 0xfffe000, 0x800, 0x3000);	/* past the RAM */
+	assert_fail(place(0x3000, LOAD), err, "kernel",
+		    "0xfffe000-0x10000fff is not inside cell RAM");
+	phdr(2, 1, 0x2000, UINT64_MAX - 0xfff, 0x800, 0x3000);	/* wraps */
+	assert_int_equal(place(0x3000, LOAD), -1);
+	phdr(2, 1, 0x2000, 0x100000, 0x800, 0x800);
+	assert_fail(place(0x3000, LOAD), err, "kernel",
+		    "0x100000-0x1007ff overlaps comm region 0x100000-0x100fff");
+	setup(NULL);
+	in.has_initrd = true;
+	in.initrd_addr = 0x1202000;
+	in.initrd_size = 0x1000;
+	assert_fail(place(0x3000, LOAD), err, "kernel",
+		    "0x1200000-0x1202fff overlaps initrd 0x1202000-0x1202fff");
+	setup(NULL);
+	/* the file itself: a copy must not land on bytes still to copy */
+	assert_fail(place(0x3000, 0x1200800), err, "kernel",
+		    "0x1200000-0x1202fff overlaps kernel file 0x1200800-0x12037ff");
+}
+
+static void test_in_place(void **state)
+{
+	(void)state;
+	/* headers at 0x40000, p_offset pointing at each segment in place */
+	phdr(0, 1, 0x1000000 - 0x40000, 0x1000000, 0x1000, 0x1000);
+	phdr(2, 1, 0x1200000 - 0x40000, 0x1200000, 0x800, 0x3000);
+	assert_int_equal(place(0xe8, 0x40000), 0);
+	assert_int_equal(v.seg[0].src, v.seg[0].dst);
+	assert_int_equal(v.seg[1].src, v.seg[1].dst);
+	/* one not in place must lie inside the 0xe8 bytes loaded */
+	phdr(2, 1, 0x1200000 - 0x40001, 0x1200000, 0x800, 0x3000);
+	assert_int_equal(place(0xe8, 0x40000), -1);
+	/* in place, still inside RAM and clear of what the loader keeps */
+	phdr(2, 1, 0x100000 - 0x40000, 0x100000, 0x800, 0x800);
+	assert_fail(place(0xe8, 0x40000), err, "kernel",
+		    "0x100000-0x1007ff overlaps comm region 0x100000-0x100fff");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_good, setup),
+		cmocka_unit_test_setup(test_header, setup),
+		cmocka_unit_test_setup(test_segment_file_bytes, setup),
+		cmocka_unit_test_setup(test_too_many_segments, setup),
+		cmocka_unit_test_setup(test_entry, setup),
+		cmocka_unit_test_setup(test_placement, setup),
+		cmocka_unit_test_setup(test_in_place, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
