@@ -9,10 +9,7 @@
 int bootparams_build(struct boot_params *bp, const struct bootparams_input *in,
 		     struct bootparams_result *res, struct cb_err *err)
 {
-	const struct setup_header *h = in->hdr ? in->hdr : in->k->hdr;
-	u32 hlen = in->hdr ? (u32)sizeof(*h) :
-		   in->k->header_end - BP_SETUP_HDR_OFFSET;
-	u32 cmax = in->hdr ? h->cmdline_size : in->k->cmdline_size;
+	const struct bzimage *k = in->k;
 	u32 n = in->e820->count, zp = n < E820_MAX_ENTRIES_ZEROPAGE ?
 				   n : E820_MAX_ENTRIES_ZEROPAGE;
 	/* the setup_data nodes, in chain order; a node of length 0 is left out */
@@ -24,14 +21,15 @@ int bootparams_build(struct boot_params *bp, const struct bootparams_input *in,
 	u32 nodes = 0;
 
 	cb_memset(res, 0, sizeof(*res));
-	if (in->cmdline_len > cmax)
+	if (in->cmdline_len > k->cmdline_size)
 		return cb_fail(err, "cmdline", "%zu bytes > cmdline_size %u",
-			       in->cmdline_len, cmax);
+			       in->cmdline_len, k->cmdline_size);
 	if (n < 2)
 		return cb_fail(err, "e820", "%u entries, Linux needs 2", n);
 
 	cb_memset(bp, 0, sizeof(*bp));
-	cb_memcpy(&bp->hdr, h, hlen);
+	/* k->hdr: the bzImage's header in its file, or a vmlinux's made up */
+	cb_memcpy(&bp->hdr, k->hdr, k->header_end - BP_SETUP_HDR_OFFSET);
 	bp->hdr.type_of_loader = BP_LOADER_TYPE_UNDEFINED;
 	bp->hdr.loadflags &= (u8)~(CAN_USE_HEAP | QUIET_FLAG | KEEP_SEGMENTS);
 	bp->hdr.cmd_line_ptr = (u32)in->cmdline_addr;

@@ -20,13 +20,12 @@
 #define BP_VMLINUX_CMDLINE_SIZE	2047
 
 struct bootparams_input {
-	const struct bzimage *k;	/* unused when hdr is given */
 	/*
-	 * NULL: the bzImage's own setup header, [0x1f1, header_end) of k's
-	 * file; else this whole header (a vmlinux has none: the loader
-	 * synthesizes it, docs/vmlinux-boot.md).
+	 * Read: hdr (copied [0x1f1, header_end)), header_end, cmdline_size.
+	 * A vmlinux has no setup header: the loader gives a struct bzimage
+	 * whose hdr is one it made up (docs/vmlinux-boot.md).
 	 */
-	const struct setup_header *hdr;
+	const struct bzimage *k;
 	u64 cmdline_addr;
 	size_t cmdline_len;		/* without the NUL */
 	u64 initrd_addr, initrd_size;	/* size 0: no initrd */

@@ -49,16 +49,17 @@ static inline bool elf_is_elf(const void *file)
 /*
  * Validates the ELF image at `file` (guest address load_addr; avail >= 64
  * bytes known to be loaded, of which the first min(avail,
- * ELF_PARSE_READ_MAX) are read) and where its segments go: ELF64,
- * little-endian, x86-64, program headers inside, at most ELF_MAX_LOAD
- * PT_LOADs, each with file size <= memory size, inside the cell RAM
- * (in->ram), clear of in->reserved and of the initrd (in->initrd_*), the
- * entry inside one. A segment is either in place (its file bytes at
- * load_addr + p_offset already lie at p_paddr: nothing moves, nothing is
- * read from the file) or inside the file and copied to a place clear of
- * the whole file [load_addr, load_addr + avail), so that no copy can
- * overwrite bytes still to be copied, in any order. in->k is not used.
- * Returns 0, or -1 with err.
+ * ELF_PARSE_READ_MAX) are read) and where its segments go: ELF64, x86-64,
+ * program headers inside, at most ELF_MAX_LOAD PT_LOADs, each with file
+ * size <= memory size, inside the cell RAM (in->ram) and clear of
+ * in->reserved (plan_check_placed), the entry inside one. The last
+ * reserved range must be the file [load_addr, load_addr + avail): a
+ * segment is either in place (its file bytes at load_addr + p_offset
+ * already lie at p_paddr: nothing moves, nothing is read from the file,
+ * and the file range does not count) or inside the file and copied to a
+ * place clear of the whole file, so that no copy can overwrite bytes still
+ * to be copied, in any order. in->k is not used. Returns 0, or -1 with
+ * err.
  */
 int elf_place(const void *file, u64 avail, u64 load_addr,
 	      const struct plan_input *in, struct vmlinux *v,

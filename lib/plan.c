@@ -266,3 +266,12 @@ int plan_place(const struct plan_input *in, struct plan *out,
 		       (u64)in->initrd_size, limit, (u64)out->kernel_pm,
 		       (u64)(out->kernel_pm + k->init_size - 1));
 }
+
+int plan_check_placed(const struct plan_input *in, const char *what, u64 s,
+		      u64 e, struct cb_err *err)
+{
+	struct avoid a;
+
+	avoid_init(&a, in);
+	return check_placed(in, &a, what, s, e, err);
+}

@@ -60,4 +60,12 @@ int plan_place(const struct plan_input *in, struct plan *out,
 /* Highest address + 1 the initrd may end at, from the kernel header. */
 u64 plan_initrd_limit(const struct bzimage *k);
 
+/*
+ * [s, e) inside in->ram and clear of in->reserved and of the unmapped
+ * space from 2^47, else -1 with the planner's line for `what` (the
+ * placement of an uncompressed kernel's segments, lib/elf.c).
+ */
+int plan_check_placed(const struct plan_input *in, const char *what, u64 s,
+		      u64 e, struct cb_err *err);
+
 #endif

@@ -54,10 +54,17 @@ void boot_kernel(struct loader_state *s)
 	static struct vmlinux v;
 	static struct setup_header vh;
 	const struct params *p = &s->params;
-	struct range reserved[3] = {
+	/*
+	 * The bzImage planner takes the first 3 (2 without a config), a
+	 * vmlinux all 5 (without a config that range is empty): its initrd
+	 * stays, its segments are copied from the file (end set below).
+	 */
+	struct range reserved[5] = {
 		{ 0, CB_LOW_END, "cellboot" },
 		{ s->comm_addr, s->comm_addr + COMM_REGION_PAGE_SIZE, "comm region" },
 		{ p->config_addr, p->config_addr + s->cfg.total_size, "cell config" },
+		{ p->initrd_addr, p->initrd_addr + p->initrd_size, "initrd" },
+		{ p->kernel_addr, 0, "kernel file" },
 	};
 	struct plan_input in = {
 		.ram = s->ram, .num_ram = s->num_ram,
@@ -90,14 +97,17 @@ void boot_kernel(struct loader_state *s)
 		fail(&err);
 	elf = avail >= sizeof(struct elf64_ehdr) && elf_is_elf(file);
 	if (elf) {
-		/* the initrd stays where it is */
+		reserved[4].end = p->kernel_addr + avail;
+		in.num_reserved = 5;
 		if (elf_place(file, avail, p->kernel_addr, &in, &v, &err))
 			fail(&err);
 		/* docs/vmlinux-boot.md: what the kernel proper reads */
 		vh.root_flags = 1;	/* read-only root unless "rw" */
 		vh.version = BZIMAGE_MIN_PROTOCOL;
 		vh.cmdline_size = BP_VMLINUX_CMDLINE_SIZE;
-		bi.hdr = &vh;
+		k.hdr = &vh;
+		k.header_end = BP_SETUP_HDR_OFFSET + sizeof(vh);
+		k.cmdline_size = BP_VMLINUX_CMDLINE_SIZE;
 		bi.initrd_addr = p->initrd_addr;
 		entry = v.entry;
 	} else {
