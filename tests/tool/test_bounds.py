@@ -151,3 +151,22 @@ def test_plan_never_above_what_the_loader_maps(tmp_path):
     assert j["kernel"]["addr"] + j["kernel"]["size"] <= TOP
     assert j["initrd"]["addr"] + 0x180000 <= TOP
     assert j["kernel_window"][1] <= TOP
+
+
+def test_plan_refuses_an_unprintable_cell_name(tmp_path):
+    """The commands plan prints carry the cell's name: one with CR/LF or an
+    escape sequence is refused (printed escaped), --name gives another."""
+    cell = mkcell(tmp_path, CELL_HEAD + "ram 0x200000 126M\n")
+    data = bytearray(open(cell, "rb").read())
+    name = b"a\r\ncellboot: error: x\x1b[2J"
+    data[8:40] = name + bytes(32 - len(name))
+    forged = tmp_path / "forged.cell"
+    forged.write_bytes(bytes(data))
+    k = make_bzimage(tmp_path / "bzImage")
+    loader = fake_loader(tmp_path)
+    p = plan(forged, k, "--loader", loader)
+    assert one_error(p) == 'cellboot: error: cell config: the cell name ' \
+        '"a\\x0d\\x0acellboot: error: x\\x1b[2J" is not printable ASCII; give ' \
+        '--name NAME'
+    p = plan(forged, k, "--loader", loader, "--name", "linux", check_rc=0)
+    assert "jailhouse cell start linux\n" in p.stdout

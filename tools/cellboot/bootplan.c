@@ -26,6 +26,7 @@
 #include "tools/cellboot/kdoctor.h"
 #include "lib/bootparams.h"
 #include "lib/cellsim.h"
+#include "lib/fmt.h"
 #include "lib/crc32.h"
 #include "lib/jhsetup.h"
 #include "lib/params.h"
@@ -816,6 +817,16 @@ int bp_make(const struct bp_args *a, struct boot_plan *p)
 	if (!p->name[0])
 		return fail_msg("cell config", "the cell has no name; give "
 				"--name NAME");
+	for (const char *c = p->name; *c; c++)
+		if ((u8)*c < ' ' || (u8)*c > '~') {
+			/* it goes into the printed commands: never raw */
+			char esc[4 * sizeof(p->name)];
+
+			cb_snprintf(esc, sizeof(esc), "%pE", p->name);
+			return fail_msg("cell config", "the cell name \"%s\" is "
+					"not printable ASCII; give --name NAME",
+					esc);
+		}
 	if (check_loader(p, &err) || check_memory(p, &err) ||
 	    place_kernel(p, &err) ||
 	    (p->has_initrd && place_initrd(p, &err)))
