@@ -7,6 +7,7 @@ one file that the loader places, once as `cellboot plan --uncompressed`
 lays it out, every segment where it runs and only the headers for the
 loader to read."""
 
+import json
 import os
 import struct
 import subprocess
@@ -156,3 +157,28 @@ def test_vmlinux_in_place(tmp_path, kernels, name, machine, cpus):
     b.extra_params = "log=verbose"
     res = booted(b, entry, False)
     assert not any(l.startswith("cellboot: move ") for l in res.loader), res.loader
+
+
+def test_plan_uncompressed_boots(tmp_path):
+    """What `cellboot plan --uncompressed` prints, booted as it says: the
+    guest kernel's headers after the config, each segment where it runs."""
+    b = VmlinuxBoot("vmlinux-plan", cell_desc(tmp_path, 2, 62), "microvm", b"",
+                    kernel_addr=0, initrd_addr=0, cmdline=CMDLINE)
+    out = subprocess.run([harness.TOOL, "plan", b.cell_path, JH_KERNEL, "-i",
+                          harness.INITRAMFS, "-c", CMDLINE, "--uncompressed",
+                          str(tmp_path / "vm"), "--digest", "--format", "json",
+                          "--loader", b.loader], check=True, capture_output=True,
+                         text=True).stdout
+    plan = json.loads(out)
+    b.kernel_bytes = open(plan["kernel"]["path"], "rb").read()
+    b.kernel_addr = plan["kernel"]["addr"]
+    b.config_addr = plan["config"]["addr"]
+    b.initrd_addr = plan["initrd"]["addr"]
+    b.params = plan["params"]["string"].encode() + b"\0"
+    b.extra_images = [(open(s["path"], "rb").read(), s["addr"])
+                      for k, s in sorted(plan.items()) if k.startswith("kernel_segment_")]
+    assert len(b.extra_images) == 4
+    b.params = b.params.replace(b" -- ", b" log=verbose -- ")
+    res = booted(b, plan["kernel_entry"], False)
+    assert not any(l.startswith("cellboot: move ") for l in res.loader), res.loader
+    assert "cellboot: CRC-32 of the kernel and the initrd as in the params" in res.loader

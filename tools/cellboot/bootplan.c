@@ -47,7 +47,7 @@ enum opt_id {
 	O_HELP, O_INITRD, O_CMDLINE, O_LOADER, O_NAME, O_PARAM, O_FORMAT,
 	O_JAILHOUSE, O_DRY_RUN, O_MACHINE, O_TIMEOUT, O_WORKDIR, O_QEMU,
 	O_ACCEL, O_TSC_KHZ, O_APIC_KHZ, O_PM_TIMER, O_NO_KCHECK, O_DIGEST,
-	O_SHOW_BP, O_REPLACE,
+	O_SHOW_BP, O_REPLACE, O_UNCOMPRESSED,
 };
 
 #define ALL (BP_CMD_PLAN | BP_CMD_BOOT | BP_CMD_QEMU)
@@ -80,6 +80,7 @@ static const struct opt {
 	{ "digest", 0, false, ALL, O_DIGEST },
 	{ "show-boot-params", 0, false, BP_CMD_PLAN, O_SHOW_BP },
 	{ "replace", 0, false, BP_CMD_BOOT, O_REPLACE },
+	{ "uncompressed", 0, true, BP_CMD_PLAN, O_UNCOMPRESSED },
 };
 
 /*
@@ -182,6 +183,8 @@ static int apply(const char *cmd, const struct opt *o, const char *val,
 		return set_once(cmd, &a->workdir, val, spelled);
 	case O_QEMU:
 		return set_once(cmd, &a->qemu, val, spelled);
+	case O_UNCOMPRESSED:
+		return set_once(cmd, &a->uncompressed, val, spelled);
 	case O_NAME:
 		if (!*val || strlen(val) > JAILHOUSE_CELL_NAME_MAXLEN ||
 		    has_space(val))
@@ -849,6 +852,8 @@ int bp_make(const struct bp_args *a, struct boot_plan *p)
 					      p->initrd_file.size);
 		}
 	}
+	if (a->uncompressed && (rc = vmplan_apply(p, a)))
+		return rc;
 	if (build_params(p, a, &err) || check_boot_params(p, &err))
 		return report(&err);
 	return kernel_check(p, a);
@@ -862,6 +867,10 @@ void bp_release(struct boot_plan *p)
 	file_release(&p->initrd_file);
 	free(p->loadable);
 	free(p->loader_path);
+	for (u32 i = 0; i < ELF_MAX_LOAD + 1; i++) {
+		free(p->vm_paths[i]);
+		p->vm_paths[i] = NULL;
+	}
 	p->loadable = NULL;
 	p->loader_path = NULL;
 }
@@ -922,6 +931,11 @@ void bp_commands(const struct boot_plan *p, const char *jailhouse,
 	v[n++] = strdup(p->kernel.path);
 	v[n++] = strdup("-a");
 	v[n++] = hex(p->kernel.addr);
+	for (u32 i = 0; i < p->num_seg; i++) {	/* --uncompressed */
+		v[n++] = strdup(p->seg[i].path);
+		v[n++] = strdup("-a");
+		v[n++] = hex(p->seg[i].addr);
+	}
 	if (p->has_initrd) {
 		v[n++] = strdup(p->initrd.path);
 		v[n++] = strdup("-a");
@@ -991,6 +1005,12 @@ void bp_print_json(FILE *f, const struct boot_plan *p,
 	sb_add(&b, "},\n");
 	json_image(&b, "config", &p->config, false);
 	json_image(&b, "kernel", &p->kernel, false);
+	for (u32 i = 0; i < p->num_seg; i++) {	/* --uncompressed */
+		char key[32];
+
+		snprintf(key, sizeof(key), "kernel_segment_%u", i);
+		json_image(&b, key, &p->seg[i], false);
+	}
 	if (p->has_initrd)
 		json_image(&b, "initrd", &p->initrd, false);
 	else
@@ -1002,7 +1022,8 @@ void bp_print_json(FILE *f, const struct boot_plan *p,
 	sb_addf(&b, "  \"kernel_setup_size\": %u,\n  \"kernel_entry\": %llu,\n"
 		"  \"kernel_window\": [%llu, %llu],\n  \"kernel_init_size\": %u,\n",
 		p->k.setup_size,
-		(unsigned long long)(p->pl.kernel_pm + BP_ENTRY64_OFFSET),
+		(unsigned long long)(p->num_seg ? p->vm_entry :
+				     p->pl.kernel_pm + BP_ENTRY64_OFFSET),
 		(unsigned long long)p->pl.window_start,
 		(unsigned long long)p->pl.window_end, p->k.init_size);
 	sb_add(&b, "  \"kernel_version\": ");

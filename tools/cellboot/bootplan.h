@@ -18,6 +18,7 @@
 #include "lib/bzimage.h"
 #include "lib/cellcfg.h"
 #include "lib/e820.h"
+#include "lib/elf.h"
 #include "lib/layout.h"
 #include "lib/plan.h"
 
@@ -45,6 +46,7 @@ struct bp_args {
 	bool digest;			/* crc= in the params */
 	bool show_boot_params;		/* plan: print what the loader builds */
 	bool replace;			/* boot: destroy a cell of that name */
+	const char *uncompressed;	/* plan: DIR for the vmlinux images */
 	/* qemu */
 	const char *machine, *workdir, *qemu, *accel;
 	u64 timeout_s;			/* 0: none */
@@ -80,11 +82,19 @@ struct boot_plan {
 	char params[CB_PARAMS_SIZE];
 	size_t params_len;		/* without the NUL */
 	u32 kernel_crc, initrd_crc;	/* with bp_args.digest */
+	/*
+	 * --uncompressed (vmplan.c): kernel is the vmlinux headers, each
+	 * segment one more image where it runs
+	 */
+	struct bp_image seg[ELF_MAX_LOAD];
+	u32 num_seg;
+	char *vm_paths[ELF_MAX_LOAD + 1];	/* owned */
+	u64 vm_entry;
 };
 
 /* The three jailhouse commands as argv vectors. */
 #define BP_NUM_CMDS	3
-#define BP_MAX_ARGV	24
+#define BP_MAX_ARGV	(24 + 3 * ELF_MAX_LOAD)
 struct bp_commands {
 	char *argv[BP_NUM_CMDS][BP_MAX_ARGV];	/* NULL-terminated, owned */
 };
@@ -112,6 +122,12 @@ void bp_release(struct boot_plan *p);
 int bp_boot_params(const struct boot_plan *p, struct boot_params *bp,
 		   u8 *sd, size_t sd_size, struct bootparams_result *res,
 		   struct jailhouse_setup_data *jh, struct cb_err *err);
+/*
+ * `plan --uncompressed DIR` (vmplan.c): the bzImage's vmlinux, its
+ * headers and segments written to DIR, loaded in place. Returns 0 or
+ * CB_EXIT_FAILED (reported).
+ */
+int vmplan_apply(struct boot_plan *p, const struct bp_args *a);
 /* `plan --show-boot-params` (bpshow.c) */
 void bp_show_boot_params(FILE *f, const struct boot_plan *p);
 

@@ -1,0 +1,170 @@
+"""Uncompressed kernels on the host (docs/vmlinux-boot.md): `cellboot
+extract-vmlinux`, `inspect` of a vmlinux and `plan --uncompressed`.
+
+The ELF images are made here (System V ABI layout), wrapped in a bzImage
+the way Linux's build does (gzip'd, with a relocation table after the ELF
+image), and the real kernels' payloads are unpacked with Python's own
+modules, so that nothing expected comes from the tool's code."""
+
+import gzip
+import json
+import os
+import struct
+
+import pytest
+
+import harness
+import kernelfit
+from tooltest import (KERNEL, align_up, classic_cell, make_bzimage, need_kernel,
+                      run, usage_lines)
+
+JH_KERNEL = os.path.join(harness.BUILD, "cache", "kernels", "jailhouse-guest-bzImage")
+PAGE = 0x1000
+
+
+def make_elf(segs, entry, shdrs=2, tail=b""):
+    """An ELF64 x86-64 executable: segs = [(paddr, data, memsz)], each at a
+    page-aligned file offset, one PT_NOTE, `shdrs` zeroed section headers at
+    the end, then `tail` (what the build appends: the relocations)."""
+    phnum = len(segs) + 1
+    off = align_up(64 + 56 * phnum, PAGE)
+    body, ph = bytearray(), bytearray()
+    for paddr, data, memsz in segs:
+        ph += struct.pack("<IIQQQQQQ", 1, 5, off + len(body), 0xffffffff80000000 + paddr,
+                          paddr, len(data), memsz, 0x200000)
+        body += data + bytes(align_up(len(data), PAGE) - len(data))
+    ph += struct.pack("<IIQQQQQQ", 4, 4, off, 0, 0, 8, 8, 4)
+    shoff = off + len(body)
+    eh = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9) + struct.pack(
+        "<HHIQQQIHHHHHH", 2, 62, 1, entry, 64, shoff, 0, 64, 56, phnum, 64,
+        shdrs, 0)
+    head = eh + ph
+    elf = head + bytes(off - len(head)) + bytes(body) + bytes(64 * shdrs)
+    return elf, elf + tail
+
+
+SEGS = [(0x1000000, b"\x90" * 0x1800 + b"text", 0x1804),
+        (0x1200000, b"data" * 0x100, 0x3000)]      # 0x400 bytes, then bss
+
+
+def synthetic(tmp_path):
+    elf, with_relocs = make_elf(SEGS, 0x1000000, tail=b"RELOCS" * 100)
+    bz = make_bzimage(tmp_path / "bzImage", payload=gzip.compress(with_relocs, mtime=0),
+                      code_size=0x20000)
+    return elf, bz
+
+
+def test_extract_writes_the_elf_image_without_relocations(tmp_path):
+    elf, bz = synthetic(tmp_path)
+    out = tmp_path / "vmlinux"
+    r = run("extract-vmlinux", bz, "-o", out, check_rc=0)
+    assert r.stdout == "" and r.stderr == ""
+    assert out.read_bytes() == elf
+
+
+@need_kernel
+def test_extract_real_kernels(tmp_path):
+    """Debian's kernel (and the guest kernel when built): the output is a
+    prefix of the payload Python unpacks, up to the section headers' end."""
+    for path in (KERNEL, JH_KERNEL):
+        if not os.path.exists(path):
+            continue
+        data = open(path, "rb").read()
+        raw = kernelfit.payload(data, harness.parse_bzimage(data))
+        if raw is None:
+            continue            # a compression Python cannot unpack
+        out = tmp_path / "vmlinux"
+        run("extract-vmlinux", path, "-o", out, check_rc=0)
+        got = out.read_bytes()
+        shoff, = struct.unpack_from("<Q", raw, 40)
+        shentsize, shnum = struct.unpack_from("<HH", raw, 58)
+        assert got == raw[:shoff + shentsize * shnum]
+
+
+def test_extract_refuses_what_is_not_a_bzimage(tmp_path):
+    p = tmp_path / "junk"
+    p.write_bytes(bytes(0x1000))
+    r = run("extract-vmlinux", p, "-o", tmp_path / "out", check_rc=1)
+    assert r.stderr.startswith("cellboot: error: kernel: 0x0: boot_flag 0x0 ")
+    assert not (tmp_path / "out").exists()
+
+
+def test_extract_refuses_a_payload_that_is_not_elf(tmp_path):
+    bz = make_bzimage(tmp_path / "bzImage", payload=gzip.compress(b"not an elf" * 10,
+                                                                  mtime=0))
+    r = run("extract-vmlinux", bz, "-o", tmp_path / "out", check_rc=1)
+    assert r.stderr == ("cellboot: error: kernel: the decompressed payload (gzip) "
+                        "is not an ELF image: the file is corrupt\n")
+
+
+@pytest.mark.parametrize("args,msg", [
+    ((), "missing BZIMAGE or -o VMLINUX"),
+    (("bz",), "missing BZIMAGE or -o VMLINUX"),
+    (("bz", "-o"), "-o needs a value"),
+    (("bz", "-o", "a", "-o", "b"), "-o given twice"),
+    (("bz", "other", "-o", "a"), "unexpected argument 'other'"),
+    (("--bogus",), "unknown option '--bogus'"),
+])
+def test_extract_usage(args, msg):
+    r = run("extract-vmlinux", *args, check_rc=2)
+    assert r.stderr == usage_lines("extract-vmlinux", msg)
+
+
+def test_inspect_shows_a_vmlinux(tmp_path):
+    elf, _ = make_elf(SEGS, 0x1000000)
+    elf = elf.replace(b"\x90" * 64, b"Linux version 6.99.1-test (x@y) #1\0".ljust(64, b"\0"), 1)
+    p = tmp_path / "vmlinux"
+    p.write_bytes(elf)
+    out = run("inspect", p, check_rc=0).stdout
+    assert "release:   6.99.1-test\n" in out
+    assert "entry:     0x1000000 " in out
+    assert "segments:  2\n" in out
+    assert "0: 0x01000000-0x01001803  file 0x1804 bytes, memory 0x1804" in out
+    assert "1: 0x01200000-0x01202fff  file 0x400 bytes, memory 0x3000" in out
+    assert "cell RAM:  0x1000000-0x1202fff" in out
+
+
+def test_inspect_refuses_a_vmlinux_the_loader_would(tmp_path):
+    elf, _ = make_elf(SEGS, 0x5000000)              # entry in no segment
+    p = tmp_path / "vmlinux"
+    p.write_bytes(elf)
+    r = run("inspect", p, check_rc=1)
+    assert r.stderr == "cellboot: error: kernel: ELF entry 0x5000000 in no segment\n"
+
+
+def test_plan_uncompressed_loads_every_segment_in_place(tmp_path):
+    """The headers after the config, p_offset rewritten to p_paddr - their
+    address; each segment's file bytes an image at p_paddr."""
+    elf, bz = synthetic(tmp_path)
+    cell = classic_cell(tmp_path)
+    d = tmp_path / "vm"
+    r = run("plan", cell, bz, "--uncompressed", d, "--no-kernel-check",
+            "--format", "json", "--loader", harness.LOADER, check_rc=0)
+    plan = json.loads(r.stdout)
+    cfg_end = plan["config"]["addr"] + plan["config"]["size"]
+    h = align_up(cfg_end, PAGE)
+    hdr = (d / "vmlinux.hdr").read_bytes()
+    assert plan["kernel"] == {"path": str(d / "vmlinux.hdr"), "addr": h,
+                              "size": len(hdr)}
+    assert len(hdr) == 64 + 56 * 3
+    assert plan["params"]["string"].startswith("kernel=0x%x,0x%x " % (h, len(hdr)))
+    for i, (paddr, data, memsz) in enumerate(SEGS):
+        seg = plan["kernel_segment_%d" % i]
+        assert seg == {"path": str(d / ("vmlinux.seg%d" % i)), "addr": paddr,
+                       "size": len(data)}
+        assert (d / ("vmlinux.seg%d" % i)).read_bytes() == data
+        off, = struct.unpack_from("<Q", hdr, 64 + 56 * i + 8)
+        assert h + off == paddr
+    assert hdr[:64] == elf[:64]
+    assert plan["kernel_entry"] == 0x1000000
+    load = plan["commands"][1]
+    assert load[load.index(str(d / "vmlinux.seg1")) + 2] == "0x1200000"
+
+
+def test_plan_uncompressed_refuses_a_segment_outside_the_cell(tmp_path):
+    elf, with_relocs = make_elf([(0x40000000, b"x" * 0x100, 0x100)], 0x40000000)
+    bz = make_bzimage(tmp_path / "bzImage", payload=gzip.compress(with_relocs, mtime=0))
+    r = run("plan", classic_cell(tmp_path), bz, "--uncompressed", tmp_path / "vm",
+            "--no-kernel-check", "--loader", harness.LOADER, check_rc=1)
+    assert r.stderr == ("cellboot: error: kernel: 0x40000000-0x400000ff is not inside "
+                        "cell RAM\n")
