@@ -306,7 +306,7 @@ $(for v in $variants; do [ "$(variant_tree "$v")" = "$kbuild" ] || echo "$v"; do
         mkdir -p "$vbuild"
         cp "$kbuild/.config.kernel" "$vbuild/.config"
         # shellcheck disable=SC2086
-        "$src/scripts/config" --file "$vbuild/.config" $opts ||
+        [ -z "$opts" ] || "$src/scripts/config" --file "$vbuild/.config" $opts ||
             die "scripts/config $opts failed"
         make -C "$src" O="$vbuild" ARCH=x86 olddefconfig >>"$log" 2>&1 ||
             fail "variant $v: make olddefconfig failed"
