@@ -30,12 +30,13 @@ static void show_jailhouse(FILE *f, const struct jailhouse_setup_data *jh,
 {
 	fprintf(f, "    version %u (compatible %u), %u bytes\n", jh->version,
 		jh->compatible_version, len);
-	fprintf(f, "    pm_timer_address   0x%x\n", jh->pm_timer_address);
+	fprintf(f, "    pm_timer_address   0x%x (from the system config; 0 here)\n",
+		jh->pm_timer_address);
 	fprintf(f, "    num_cpus           %u, cpu_ids", jh->num_cpus);
 	for (u32 i = 0; i < jh->num_cpus && i < JAILHOUSE_SETUP_MAX_CPUS; i++)
 		fprintf(f, "%s%u", i ? "," : " ", jh->cpu_ids[i]);
 	fprintf(f, " (APIC IDs in check-in order: 0..n-1 assumed here)\n");
-	fprintf(f, "    pci_mmconfig_base  0x%llx\n",
+	fprintf(f, "    pci_mmconfig_base  0x%llx (from the system config; 0 here)\n",
 		(unsigned long long)jh->pci_mmconfig_base);
 	fprintf(f, "    tsc_khz            %u, apic_khz %u (the hypervisor "
 		"measures them; 0 here)\n", jh->tsc_khz, jh->apic_khz);
