@@ -98,11 +98,11 @@ def one_file(tmp_path, name, elf, machine, cpus):
     return b, entry
 
 
-def in_place(tmp_path, name, elf, machine, cpus, headers_at=0x40000):
-    """The plan of `cellboot plan --uncompressed`: every segment loaded
-    where it runs, the loader given only the headers (ELF header and
-    program headers, p_offset pointing at the segment in place)."""
-    entry, segs = elf_segments(elf)
+def in_place_images(elf, headers_at):
+    """The layout of `cellboot plan --uncompressed`, made here: the headers
+    (ELF header and program headers, p_offset pointing at each segment in
+    place) and [(segment bytes, p_paddr)]."""
+    _, segs = elf_segments(elf)
     phoff, = struct.unpack_from("<Q", elf, 32)
     phentsize, phnum = struct.unpack_from("<HH", elf, 54)
     hdr = bytearray(elf[:phoff + phentsize * phnum])
@@ -112,14 +112,22 @@ def in_place(tmp_path, name, elf, machine, cpus, headers_at=0x40000):
         paddr, = struct.unpack_from("<Q", hdr, at + 24)
         if p_type == 1:
             struct.pack_into("<Q", hdr, at + 8, paddr - headers_at)
+    return bytes(hdr), [(elf[off:off + fsz], paddr) for off, paddr, fsz, _ in segs]
+
+
+def in_place(tmp_path, name, elf, machine, cpus, headers_at=0x40000):
+    """Every segment loaded where it runs, the loader given only the
+    headers (in_place_images)."""
+    entry, segs = elf_segments(elf)
+    hdr, images = in_place_images(elf, headers_at)
     top = max(p + m for _, p, _, m in segs)
     iaddr = harness.kernelfit.align_up(top, 2 * MIB)
     ram = (iaddr + 4 * MIB) // MIB + 64     # and room for the kernel to run
     b = VmlinuxBoot("vmlinux-inplace-%s-%s-%d" % (name, machine, cpus),
-                    cell_desc(tmp_path, cpus, ram), machine, bytes(hdr),
+                    cell_desc(tmp_path, cpus, ram), machine, hdr,
                     kernel_addr=headers_at, initrd_addr=iaddr, cmdline=CMDLINE,
                     mem_mib=ram + 16)
-    b.extra_images = [(elf[off:off + fsz], paddr) for off, paddr, fsz, _ in segs]
+    b.extra_images = images
     return b, entry
 
 
