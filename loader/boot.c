@@ -98,6 +98,12 @@ void boot_kernel(struct loader_state *s)
 	elf = avail >= sizeof(struct elf64_ehdr) && elf_is_elf(file);
 	if (elf) {
 		reserved[4].end = p->kernel_addr + avail;
+		/* the initrd stays: in RAM, clear of cellboot, comm, config */
+		in.num_reserved = 3;
+		if (p->has_initrd &&
+		    plan_check_placed(&in, "initrd", reserved[3].start,
+				      reserved[3].end, &err))
+			fail(&err);
 		in.num_reserved = 5;
 		if (elf_place(file, avail, p->kernel_addr, &in, &v, &err))
 			fail(&err);

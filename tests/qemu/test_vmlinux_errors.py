@@ -44,7 +44,7 @@ def patch(data, off, fmt, *values):
     return bytes(data)
 
 
-def refused(tmp_path, elf, expected, **kw):
+def refused(tmp_path, elf, expected, what="kernel", **kw):
     b = VmlinuxBoot("vmlinux-err-" + os.path.basename(str(tmp_path)),
                     cell_desc(tmp_path, 1, 62), "microvm", elf,
                     kernel_addr=kw.pop("kernel_addr", KADDR),
@@ -55,7 +55,7 @@ def refused(tmp_path, elf, expected, **kw):
                 timeout=60, access_trace=True)
     assert res.outcome == cellrunner.DONE, (res.outcome, res.serial[-2000:])
     errors = [l for l in res.loader if l.startswith("cellboot: error: ")]
-    assert errors == ["cellboot: error: kernel: " + expected]
+    assert errors == ["cellboot: error: %s: %s" % (what, expected)]
     assert res.alive, "QEMU exited (reset or triple fault) after the error"
     assert res.cell_state == FAILED
     assert res.halted
@@ -124,3 +124,11 @@ def test_segment_over_the_file(tmp_path, guest):
     refused(tmp_path, guest, "%#x-%#x overlaps kernel file %#x-%#x" %
             (paddr, paddr + memsz - 1, kaddr, kaddr + len(guest) - 1),
             kernel_addr=kaddr)
+
+
+def test_initrd_outside_ram(tmp_path, guest):
+    """The initrd stays where the root put it: it must be cell RAM."""
+    init = open(harness.INITRAMFS, "rb").read()
+    refused(tmp_path, guest, "%#x-%#x is not inside cell RAM" %
+            (0x3f00000, 0x3f00000 + len(init) - 1), initrd_addr=0x3f00000,
+            what="initrd")
