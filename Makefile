@@ -128,7 +128,8 @@ $(BUILD)/gen/first-link.map: $(TARGET_OBJS) $(BUILD)/gen/cellboot-first.ld
 
 $(BUILD)/gen/firstpage.ld: $(BUILD)/gen/first-link.map $(BUILD)/gen/layout.inc \
 		tools/pack-first-page.py
-	$(PYTHON) tools/pack-first-page.py $< $(BUILD)/gen/layout.inc $@
+	$(PYTHON) tools/pack-first-page.py $< $(BUILD)/gen/layout.inc \
+		$(BUILD)/gen/entrypage.ld $@
 
 $(BUILD)/target/%.o: %.asm $(BUILD)/gen/layout.inc
 	@mkdir -p $(@D)

@@ -5,7 +5,8 @@
  * never by object:
  *
  *   CB_IMAGE_BASE   .entry   the 16-bit entry at 0 and the mode switch
- *                            (assembly, section .entry), below CB_BDA_ADDR
+ *                            (assembly, section .entry), then C functions
+ *                            that fit below CB_BDA_ADDR (build/gen/entrypage.ld)
  *   CB_BDA_ADDR     .bda     the BIOS data area: zeros, so what Linux reads
  *                            there (EBDA pointer, base memory size) is defined
  *   after it        .arch    the rest of the assembly (section .asm), the C
@@ -30,7 +31,13 @@ ENTRY(_start)
 SECTIONS
 {
 	. = CB_IMAGE_BASE;
-	.entry : { KEEP(*(.entry)) }
+	.entry : {
+		KEEP(*(.entry))
+		entry_asm_end = .;
+#ifndef CB_FIRST_LINK
+		INCLUDE entrypage.ld
+#endif
+	}
 	entry_end = .;
 
 	. = CB_BDA_ADDR;
