@@ -1,7 +1,8 @@
 ; SPDX-License-Identifier: MIT
 ;
-; CPU exceptions in long mode: an IDT of 32 interrupt gates, one 8-byte
-; stub per vector, and a common path that calls
+; CPU exceptions in long mode: an IDT of 32 interrupt gates, one 4-byte
+; stub per vector, and a common path right behind them (in reach of every
+; stub's short jump) that calls
 ;
 ;   void exception_report(u64 vector, u64 error_code, u64 rip, u64 cr2)
 ;
@@ -18,7 +19,7 @@
 %include "layout.inc"
 
 %define NUM_VECTORS	32
-%define STUB_SIZE	8
+%define STUB_SIZE	4		; push byte (2 bytes), jmp short (2 bytes)
 %define GATE_INTR64	0x8e00		; present, DPL 0, 64-bit interrupt gate
 ; vectors for which the CPU pushes an error code: #DF #TS #NP #SS #GP #PF
 ; #AC #CP #VC #SX (8, 10-14, 17, 21, 29, 30)
@@ -53,8 +54,7 @@ exception_stubs:
 %assign vec 0
 %rep NUM_VECTORS
 	push	byte vec
-	jmp	near exception_common
-	align	STUB_SIZE, db 0xcc
+	jmp	short exception_common
 %assign vec vec + 1
 %endrep
 
