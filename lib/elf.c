@@ -12,8 +12,7 @@ int elf_place(const void *file, u64 avail, u64 load_addr,
 	      struct cb_err *err)
 {
 	const struct elf64_ehdr *eh = file;
-	const struct elf64_phdr *ph = (const void *)((const u8 *)file +
-						     eh->e_phoff);
+	const struct elf64_phdr *ph;
 	u64 read = avail < ELF_PARSE_READ_MAX ? avail : ELF_PARSE_READ_MAX;
 	u64 phend = eh->e_phoff + (u64)eh->e_phnum * sizeof(*ph);
 	struct plan_input pi = *in;
@@ -22,11 +21,12 @@ int elf_place(const void *file, u64 avail, u64 load_addr,
 	/* machine 62 read little-endian: a big-endian file fails it too */
 	if (eh->e_class != ELFCLASS64 || eh->e_machine != EM_X86_64 ||
 	    eh->e_phentsize != sizeof(*ph) || eh->e_phoff > read ||
-	    phend > read)
+	    phend > read || eh->e_phoff % 8)
 		return cb_fail(err, WHAT, "ELF class %u machine %u phentsize %u, "
 			       "headers end %#lx: want 2 62 56, in %#lx bytes",
 			       eh->e_class, eh->e_machine, eh->e_phentsize,
 			       phend, read);
+	ph = (const void *)((const u8 *)file + eh->e_phoff);	/* checked */
 	v->num = 0;
 	for (u32 i = eh->e_phnum; i--; ph++) {
 		struct elf_seg *g = &v->seg[v->num];

@@ -107,6 +107,8 @@ static void test_header(void **state)
 	assert_fail(place(0x100000, LOAD), err, "kernel", "ELF class 2 machine "
 		    "62 phentsize 56, headers end 0x100a8: want 2 62 56, in 0x10000 "
 		    "bytes");
+	wr64(img, 32, 0x44);		/* not 8-byte aligned */
+	assert_int_equal(place(0x3000, LOAD), -1);
 	wr64(img, 32, UINT64_MAX - 8);	/* no wrap-around */
 	assert_int_equal(place(0x100000, LOAD), -1);
 }
