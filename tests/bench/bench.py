@@ -259,7 +259,10 @@ def cellboot_count(name, desc, kaddr, iaddr, extra_params, out_dir, timeout):
                      initrd_addr=iaddr, cmdline=CMDLINE, extra_params=extra_params,
                      workdir=os.path.join(out_dir, name))
     boot.comm["tsc_khz"] = 1000000     # under icount the TSC ticks once per insn
-    stop = boot.kh["pref_address"] + 0x200
+    # startup_64: in place, the protected-mode part + 0x200 where the root
+    # put it (harness/kernelfit, from the kernel's header; pref_address for
+    # Debian's kernels, not for a kernel whose pref_address is not cell RAM)
+    stop = (boot.fit.entry if kaddr is None else boot.kh["pref_address"] + 0x200)
     prof = os.path.join(out_dir, name + ".blocks")
     r, res = count_run(name, lambda extra: boot.make_cell(icount=ICOUNT, extra_args=extra),
                        stop, [0x0], out_dir, timeout, profile=prof)
@@ -323,7 +326,7 @@ def init_counts(out_dir, timeout):
                          initrd_addr=iaddr, cmdline=CMDLINE,
                          workdir=os.path.join(out_dir, "init-cellboot-inplace"))
         boot.comm["tsc_khz"] = 1000000
-        s64 = boot.kh["pref_address"] + 0x200
+        s64 = boot.fit.entry if kaddr is None else boot.kh["pref_address"] + 0x200
         r, _ = count_run("init-cellboot-inplace",
                          lambda extra: boot.make_cell(icount=ICOUNT, extra_args=extra),
                          entry, [s64], out_dir, timeout)
