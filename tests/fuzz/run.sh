@@ -23,7 +23,7 @@ shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
 # slowest first, so that two jobs finish together
-[ ${#targets[@]} -gt 0 ] || targets=(bzimage params cellcfg plan commregion celldesc)
+[ ${#targets[@]} -gt 0 ] || targets=(bzimage params cellcfg plan commregion celldesc elf)
 fz=$build/fuzz
 jobs=${FUZZ_JOBS:-2}
 smoke_s=${FUZZ_SMOKE_SECONDS:-15}
