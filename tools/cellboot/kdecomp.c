@@ -25,6 +25,9 @@
 #define LZ4_LEGACY_MAGIC 0x184c2102u
 #define LZ4_LEGACY_BLOCK (8u << 20)
 #define LZOP_MAX_BLOCK (256u * 1024)
+/* liblzma's memory for the dictionary: Linux uses 32 MiB (xz) or 64 MiB
+ * (lzma -9); a header asking for more is damaged, not a kernel */
+#define LZMA_MEMLIMIT (512ull << 20)
 
 static const struct {
 	enum kcomp kind;
@@ -140,6 +143,8 @@ static const char *lzma_why(lzma_ret rc)
 	case LZMA_FORMAT_ERROR:	return "not in the format its magic says";
 	case LZMA_OPTIONS_ERROR: return "unsupported options";
 	case LZMA_MEM_ERROR:	return "out of memory";
+	case LZMA_MEMLIMIT_ERROR: return "its dictionary is larger than any "
+				  "kernel's (damaged header)";
 	case LZMA_BUF_ERROR:	return "truncated (or longer than its trailer says)";
 	default:		return "liblzma error";
 	}
@@ -156,8 +161,8 @@ static int xz_or_lzma(const u8 *in, size_t len, bool xz, struct kdecomp *d,
 	lzma_ret rc;
 	lzma_check c;
 
-	rc = xz ? lzma_stream_decoder(&s, UINT64_MAX, 0) :
-		  lzma_alone_decoder(&s, UINT64_MAX);
+	rc = xz ? lzma_stream_decoder(&s, LZMA_MEMLIMIT, 0) :
+		  lzma_alone_decoder(&s, LZMA_MEMLIMIT);
 	if (rc != LZMA_OK)
 		return *why = "liblzma cannot start", -1;
 	s.next_in = in;
