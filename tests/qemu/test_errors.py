@@ -405,7 +405,7 @@ def _flip(data, off):
 @case("kernel-corrupted-after-plan", lambda b: "kernel: CRC-32 %s of %s bytes at %s, "
       "the params say %s: it changed after the root loaded it" % (
           hx(zlib.crc32(b.kernel_bytes)), hx(len(b.kernel_bytes)), hx(b.kernel_addr),
-          b.extra_params[4:].split(",")[0]))
+          hx(int(b.extra_params[4:].split(",")[0], 16))))
 def _(b):
     # plan --digest on the intact files, then one byte of the payload changes
     b.extra_params = _planned_digest(b)
@@ -415,7 +415,7 @@ def _(b):
 @case("initrd-corrupted-after-plan", lambda b: "initrd: CRC-32 %s of %s bytes at %s, "
       "the params say %s: it changed after the root loaded it" % (
           hx(zlib.crc32(b.initrd_bytes)), hx(len(b.initrd_bytes)),
-          hx(b.initrd_addr), b.extra_params.split(",")[1]))
+          hx(b.initrd_addr), hx(int(b.extra_params.split(",")[1], 16))))
 def _(b):
     b.extra_params = _planned_digest(b)
     b.initrd_bytes = _flip(b.initrd_bytes, len(b.initrd_bytes) - 1)
