@@ -294,6 +294,22 @@ $(for v in $variants; do [ "$(variant_tree "$v")" = "$kbuild" ] || echo "$v"; do
     trap 'cp "$kbuild/.config.kernel" "$kbuild/.config"' EXIT
     for v in $variants; do
         opts=$(variant_opts "$v") || die "unknown variant '$v' (see --help)"
+        if [ "$(variant_tree "$v")" != "$kbuild" ] && [ -z "${noguest_locked:-}" ]; then
+            # done with the kernel's tree: give it back (config and lock)
+            # and take the non-guest tree's own lock, so that a kernel build
+            # or test run does not wait for the long non-guest builds
+            cp "$kbuild/.config.kernel" "$kbuild/.config"
+            trap - EXIT
+            cp "$kbuild/.config.kernel" "$cache/.config.kernel-noguest"
+            if command -v flock >/dev/null 2>&1; then
+                flock -u 9
+                exec 8>"$cache/.build-kernel-noguest.lock"
+                flock 8
+            fi
+            log="$cache/kernel-build-noguest.log"
+            : > "$log"
+            noguest_locked=1
+        fi
         vstamp="$want variant=$v opts=$opts"
         vimg="$vout/$v-bzImage"
         if [ "$force" -eq 0 ] && [ -s "$vimg" ] && [ -r "$vimg.stamp" ] &&
@@ -304,7 +320,11 @@ $(for v in $variants; do [ "$(variant_tree "$v")" = "$kbuild" ] || echo "$v"; do
         tv=$(date +%s)
         vbuild=$(variant_tree "$v")
         mkdir -p "$vbuild"
-        cp "$kbuild/.config.kernel" "$vbuild/.config"
+        if [ -n "${noguest_locked:-}" ]; then
+            cp "$cache/.config.kernel-noguest" "$vbuild/.config"
+        else
+            cp "$kbuild/.config.kernel" "$vbuild/.config"
+        fi
         # shellcheck disable=SC2086
         [ -z "$opts" ] || "$src/scripts/config" --file "$vbuild/.config" $opts ||
             die "scripts/config $opts failed"
