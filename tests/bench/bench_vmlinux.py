@@ -110,7 +110,8 @@ def one_kernel(label, bz, out_dir):
         except Exception as e:     # noqa: BLE001
             out[case] = None
             out[case + "-error"] = str(e)
-    if "init-qboot" not in ARGS.skip and bz == harness.KERNEL:
+    if "init-qboot" not in ARGS.skip and \
+            os.path.realpath(bz) == os.path.realpath(harness.KERNEL):
         try:
             r = bench.firmware_count(label + "-init-qboot", bench.MICROVM, None, False,
                                      out_dir, ARGS.timeout, stop=init,
