@@ -13,7 +13,10 @@ plugin under -icount shift=0,sleep=off and one CPU (deterministic):
   init    the same to /init's first instruction, for both, and through
           QEMU -kernel with qboot (microvm) for the bzImage;
   RAM     the cell RAM each needs: init_size from where the bzImage runs,
-          the span of the vmlinux's segments.
+          the span of the vmlinux's segments;
+  wall    seconds from QEMU start to the kernel's first console line and to
+          /init's first report line, median over --runs runs, both ways
+          (TCG without -icount: noisy on a shared machine).
 
 The command line has `nokaslr`: the decompressor would otherwise put the
 kernel proper at a random address. Prints one table, writes JSON (--json).
@@ -103,10 +106,28 @@ def one_kernel(label, bz, out_dir):
              ("init-bzimage", bz_boot, init, [entry]),
              ("init-vmlinux", vm_boot, init, [entry])]
     for case, make, stop, marks in cases:
+        if "insns" in ARGS.skip:
+            break
         name = "%s-%s" % (label, case)
         log("%s: counting reset to 0x%x" % (name, stop))
         try:
             out[case] = count(name, make(name), stop, marks, out_dir)["insns"]
+        except Exception as e:     # noqa: BLE001
+            out[case] = None
+            out[case + "-error"] = str(e)
+    for case, make in (("wall-bzimage", bz_boot), ("wall-vmlinux", vm_boot)):
+        if "wall" in ARGS.skip:
+            break
+        name = "%s-%s" % (label, case)
+        log("%s: %d runs" % (name, ARGS.runs))
+        runs = []
+        try:
+            for _ in range(ARGS.runs):
+                b = make(name)
+                b.comm["tsc_khz"] = bench.cellrunner.host_tsc_khz() or 2000000
+                runs.append(bench.wall_run(b.make_cell(), ARGS.timeout))
+            out[case] = {k: bench.summarize([r[k] for r in runs])["median"]
+                         for k in ("linux", "init")}
         except Exception as e:     # noqa: BLE001
             out[case] = None
             out[case + "-error"] = str(e)
@@ -129,7 +150,14 @@ def log(msg):
 
 
 def fmt(n):
+    if isinstance(n, float):
+        return "%.2f" % n
     return "-" if n is None else "{:,}".format(n)
+
+
+def wall(k, kind, key):
+    w = k.get("wall-" + kind)
+    return w[key] if w else None
 
 
 def table(R):
@@ -144,7 +172,11 @@ def table(R):
                  "vmlinux >= 40 % fewer than qboot -kernel (%s)" % fmt(k.get("init-qboot"))
                  if k.get("init-qboot") else ""),
                 ("cell RAM (bytes)", k["ram_bzimage"], k["ram_vmlinux"],
-                 "vmlinux < init_size")):
+                 "vmlinux < init_size"),
+                ("wall to first kernel line (s)", wall(k, "bzimage", "linux"),
+                 wall(k, "vmlinux", "linux"), ""),
+                ("wall to /init (s)", wall(k, "bzimage", "init"),
+                 wall(k, "vmlinux", "init"), "")):
             ratio = "%.3f" % (b / a) if a and b else "-"
             lines.append("| %s | %s | %s | %s | %s | %s |" % (name, what, fmt(a), fmt(b),
                                                                ratio, target))
@@ -163,7 +195,9 @@ def main():
     ap.add_argument("--kernel", action="append", default=None,
                     help="bzImage to measure (default: the test kernel and the "
                          "guest kernel if built)")
-    ap.add_argument("--skip", action="append", default=[], choices=["init-qboot"])
+    ap.add_argument("--runs", type=int, default=3, help="wall-time runs per case")
+    ap.add_argument("--skip", action="append", default=[],
+                    choices=["init-qboot", "wall", "insns"])
     ARGS = ap.parse_args()
     ARGS.loader, ARGS.tool = os.path.abspath(ARGS.loader), os.path.abspath(ARGS.tool)
     ARGS.plugin = os.path.abspath(ARGS.plugin)
