@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A small printf for the loader and the host tool, kept to what the
- * callers use (the loader image has a 16 KiB budget):
+ * callers use (the loader image has a fixed budget, CB_IMAGE_MAX):
  *   %u %x %s %%; flags '#' (%x only: "0x" prefix, also for zero; not
  *   with '0') and '0'; field width (a number); precision for %s (a number
  *   or *); length modifiers l, ll, z (all 64-bit: LP64).
