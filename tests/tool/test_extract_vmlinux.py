@@ -15,8 +15,8 @@ import pytest
 
 import harness
 import kernelfit
-from tooltest import (KERNEL, align_up, classic_cell, make_bzimage, need_kernel,
-                      run, usage_lines)
+from tooltest import (INITRD, KERNEL, align_up, classic_cell, make_bzimage, need_kernel,
+                      need_qemu, run, usage_lines)
 
 JH_KERNEL = os.path.join(harness.BUILD, "cache", "kernels", "jailhouse-guest-bzImage")
 PAGE = 0x1000
@@ -168,3 +168,20 @@ def test_plan_uncompressed_refuses_a_segment_outside_the_cell(tmp_path):
             "--no-kernel-check", "--loader", harness.LOADER, check_rc=1)
     assert r.stderr == ("cellboot: error: kernel: 0x40000000-0x400000ff is not inside "
                         "cell RAM\n")
+
+
+@need_qemu
+def test_qemu_uncompressed_boots_the_guest_kernel(tmp_path):
+    """cellboot qemu --uncompressed: the same images as plan's, booted."""
+    if not os.path.exists(JH_KERNEL):
+        pytest.skip("no guest kernel (make jh-kernel)")
+    data = open(JH_KERNEL, "rb").read()
+    raw = kernelfit.payload(data, harness.parse_bzimage(data))
+    entry, = struct.unpack_from("<Q", raw, 24)
+    r = run("qemu", classic_cell(tmp_path), JH_KERNEL, "-i", INITRD, "-c",
+            "console=ttyS0 panic=-1", "--uncompressed", tmp_path / "vm",
+            "--loader", harness.LOADER, "--timeout", "120", "--expect", "Run /init",
+            check_rc=0)
+    out = r.stdout + r.stderr
+    assert "cellboot: handoff to 0x%x " % entry in out
+    assert "passed" in out

@@ -80,7 +80,7 @@ static const struct opt {
 	{ "digest", 0, false, ALL, O_DIGEST },
 	{ "show-boot-params", 0, false, BP_CMD_PLAN, O_SHOW_BP },
 	{ "replace", 0, false, BP_CMD_BOOT, O_REPLACE },
-	{ "uncompressed", 0, true, BP_CMD_PLAN, O_UNCOMPRESSED },
+	{ "uncompressed", 0, true, ALL, O_UNCOMPRESSED },
 };
 
 /*

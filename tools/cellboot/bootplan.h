@@ -46,7 +46,7 @@ struct bp_args {
 	bool digest;			/* crc= in the params */
 	bool show_boot_params;		/* plan: print what the loader builds */
 	bool replace;			/* boot: destroy a cell of that name */
-	const char *uncompressed;	/* plan: DIR for the vmlinux images */
+	const char *uncompressed;	/* DIR for the vmlinux images */
 	/* qemu */
 	const char *machine, *workdir, *qemu, *accel;
 	u64 timeout_s;			/* 0: none */

@@ -28,10 +28,6 @@ static const char usage[] =
 	"      --show-boot-params print the zero page, e820 map, command line\n"
 	"                         and setup_data the loader will build (after\n"
 	"                         the commands)\n"
-	"      --uncompressed DIR boot the kernel without its decompressor:\n"
-	"                         write its vmlinux headers and segments to\n"
-	"                         DIR and load each segment where it runs\n"
-	"                         (docs/vmlinux-boot.md)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	HELP_EXIT_STATUS;

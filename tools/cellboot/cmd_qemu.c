@@ -774,6 +774,8 @@ static int one_run(const struct bp_args *a0, const struct qemu_opts *o,
 	push_device(&q, rf.loader, CB_IMAGE_BASE);
 	push_device(&q, p.config.path, p.config.addr);
 	push_device(&q, p.kernel.path, p.kernel.addr);
+	for (u32 i = 0; i < p.num_seg; i++)	/* --uncompressed */
+		push_device(&q, p.seg[i].path, p.seg[i].addr);
 	if (p.has_initrd)
 		push_device(&q, p.initrd.path, p.initrd.addr);
 	push_device(&q, rf.comm, p.comm_addr);

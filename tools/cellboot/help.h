@@ -17,7 +17,11 @@
 	"      --digest           add crc=KERNELCRC,INITRDCRC to the params: the\n" \
 	"                         loader checks the CRC-32 of both in the cell\n" \
 	"      --no-kernel-check  skip decompressing the kernel (integrity and\n" \
-	"                         the Jailhouse guest check, see inspect)\n"
+	"                         the Jailhouse guest check, see inspect)\n" \
+	"      --uncompressed DIR boot the kernel without its decompressor:\n" \
+	"                         write its vmlinux headers and segments to\n" \
+	"                         DIR and load each segment where it runs\n" \
+	"                         (docs/vmlinux-boot.md)\n"
 
 #define HELP_EXIT_STATUS \
 	"Exit status: 0 success, 1 a check failed or an input is bad (one\n" \
