@@ -4,7 +4,7 @@
  * reproduced for an emulator (`cellboot qemu`, the QEMU cell runner):
  *
  *  - the comm region page, filled the way the hypervisor fills it at cell
- *    start (boot-contract.md 5.2): signature, ABI revision, flags and
+ *    start (docs/jailhouse-abi.md 4.2): signature, ABI revision, flags and
  *    console from the cell config, num_cpus from its cpu set, and the
  *    platform values the system config would supply;
  *  - a 64 KiB reset ROM for QEMU's -bios: the reset vector (offset 0xfff0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lib/bootparams.c: the zero page byte for byte against a model written
- * from boot-contract.md 1.2-1.5 and 3 (raw offsets, not the structs): the
+ * from docs/boot-protocol.md 2-5 (raw offsets, not the structs): the
  * header copy is exactly [0x1f1, header_end) and nothing else (the sentinel
  * stays 0), the loader's fields, e820 in the page and past 128 entries in
  * a SETUP_E820_EXT node, the setup_data chain, and every error.
@@ -316,7 +316,7 @@ static void test_setup_data_chain(void **state)
 	assert_int_equal((SD_ADDR + 0x130) % 8, 0);
 	assert_int_equal(res.sd_used, 0x130 + 16 + ext * 20);
 	assert_int_equal(sd[res.sd_used], 0xcc);
-	/* the Jailhouse payload at raw offsets (boot-contract.md 4.1) */
+	/* the Jailhouse payload at raw offsets (docs/boot-protocol.md 6.1) */
 	assert_int_equal(rd16(sd, 16 + 0x000), 2);		/* version */
 	assert_int_equal(rd16(sd, 16 + 0x002), 1);		/* compatible */
 	assert_int_equal(rd16(sd, 16 + 0x004), 0x408);		/* pm timer */

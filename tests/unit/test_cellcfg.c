@@ -3,7 +3,7 @@
  * lib/cellcfg.c: the binary cell configuration parser (JHCLL revision 14)
  * and its helpers. Configs are built here from the structs of
  * lib/abi/cell_config.h, and once independently from raw byte offsets
- * (boot-contract.md 5.4), so that a wrong struct cannot hide itself.
+ * (docs/jailhouse-abi.md 5), so that a wrong struct cannot hide itself.
  */
 #include "tests/unit/helpers.h"
 #include "lib/cellcfg.h"
@@ -183,7 +183,7 @@ static void test_minimal_config(void **state)
 
 /*
  * The same kind of config written byte by byte at the offsets of
- * boot-contract.md 5.4, without the structs.
+ * docs/jailhouse-abi.md 5, without the structs.
  */
 static void test_raw_offsets(void **state)
 {

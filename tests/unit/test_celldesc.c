@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Cell descriptions: every keyword, every error message, the binary writer
- * (raw offsets from boot-contract.md 5.4, not the structs), and round trips
+ * (raw offsets from docs/jailhouse-abi.md 5, not the structs), and round trips
  * through the loader's own parser lib/cellcfg.c.
  */
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lib/commregion.c: the comm region check (signature "JHCOMM", ABI
- * revision 2), and the region's layout at raw offsets (boot-contract 5.2).
+ * revision 2), and the region's layout at raw offsets (docs/jailhouse-abi.md 4.2).
  */
 #include "tests/unit/helpers.h"
 #include "lib/commregion.h"

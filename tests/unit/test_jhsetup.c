@@ -2,7 +2,7 @@
 /*
  * lib/jhsetup.c: the SETUP_JAILHOUSE payload (version 2, compatible 1)
  * from a comm region, the cell config and the APIC IDs that checked in.
- * Checked at the raw offsets of boot-contract.md 4.1.
+ * Checked at the raw offsets of docs/boot-protocol.md 6.1.
  */
 #include "tests/unit/helpers.h"
 #include "lib/jhsetup.h"

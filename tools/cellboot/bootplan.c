@@ -15,7 +15,7 @@
  * Every candidate is judged by plan_place() with the reserved ranges the
  * loader uses (loader/boot.c), and every image must lie in one memory
  * region with WRITE and LOADABLE, which is what the jailhouse driver
- * accepts for `jailhouse cell load` (boot-contract.md 5.8).
+ * accepts for `jailhouse cell load` (docs/jailhouse-abi.md 3.2).
  */
 #include <stdlib.h>
 #include <string.h>

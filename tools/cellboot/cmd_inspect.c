@@ -4,7 +4,7 @@
  *
  * A human-readable dump of a bzImage, a binary cell config or a cell
  * description, with warnings for the traps integrators fall into
- * (field-notes.md 3): RAM without the DMA flag, a legacy UART granted with
+ * (docs/jailhouse-abi.md 7): RAM without the DMA flag, a legacy UART granted with
  * a length other than 8, a comm region away from 0x100000, an old or
  * non-relocatable kernel, a cell too small for the kernel's init_size.
  * Everything is read with the loader's parsers (lib/).
