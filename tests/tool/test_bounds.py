@@ -8,16 +8,8 @@ import json
 import struct
 import time
 
-from tooltest import fake_loader, make_bzimage, mkcell, run
+from tooltest import CELL_HEAD, fake_loader, make_bzimage, mkcell, run
 
-CELL_HEAD = """name test-cell
-cpus 1
-flags passive-commreg
-ram 0x0 1M
-comm 0x100000
-pio 0x3f8 8
-console 8250 pio 0x3f8 divider=1
-"""
 TOP = 1 << 47          # the loader maps below this (lib/pagetable.c)
 
 

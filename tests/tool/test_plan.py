@@ -12,7 +12,7 @@ import pytest
 
 import harness
 import kernelfit
-from tooltest import (LAYOUT, PAGE, KERNEL, INITRD, align_down, align_up,
+from tooltest import (CELL_HEAD, LAYOUT, PAGE, KERNEL, INITRD, align_down, align_up,
                       classic_cell, expected_plan, fake_loader, kernel_header,
                       kernel_is_guest,
                       make_bzimage, mkcell, need_initrd, need_kernel, run,
@@ -20,15 +20,8 @@ from tooltest import (LAYOUT, PAGE, KERNEL, INITRD, align_down, align_up,
 
 CMDLINE = 'console=ttyS0 panic=-1 cellboot.test="a b" it\'s $HOME end'
 
-# The classic layout with the high RAM made smaller or moved.
-CELL_HEAD = """name test-cell
-cpus 1
-flags passive-commreg
-ram 0x0 1M
-comm 0x100000
-pio 0x3f8 8
-console 8250 pio 0x3f8 divider=1
-"""
+# CELL_HEAD (tooltest.py): the classic layout, with the high RAM made
+# smaller or moved by each test.
 
 
 def plan(*args, rc=0):

@@ -32,6 +32,15 @@ QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 
 LAYOUT = harness.layout()
 PAGE = 0x1000
+# a cell description without its high RAM: tests add the ram lines they want
+CELL_HEAD = """name test-cell
+cpus 1
+flags passive-commreg
+ram 0x0 1M
+comm 0x100000
+pio 0x3f8 8
+console 8250 pio 0x3f8 divider=1
+"""
 
 need_kernel = pytest.mark.skipif(not os.path.isfile(KERNEL),
                                  reason="no Debian kernel (make kernel)")
