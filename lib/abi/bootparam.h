@@ -10,6 +10,7 @@
 #define CELLBOOT_ABI_BOOTPARAM_H
 
 #include "lib/types.h"
+#include "lib/abi/offset.h"
 
 #define BP_BOOT_FLAG_MAGIC	0xAA55
 #define BP_HDRS_MAGIC		0x53726448u	/* "HdrS" */
@@ -160,61 +161,58 @@ struct jailhouse_setup_data {
 	u32 flags;			/* 0x118: bit n = legacy UART n usable */
 } __attribute__((packed));
 
-#define BP_ASSERT(type, field, off) \
-	_Static_assert(__builtin_offsetof(struct type, field) == (off), \
-		       #type "." #field " must be at " #off)
 
-BP_ASSERT(setup_header, setup_sects, 0x1f1 - 0x1f1);
-BP_ASSERT(setup_header, boot_flag, 0x1fe - 0x1f1);
-BP_ASSERT(setup_header, jump, 0x200 - 0x1f1);
-BP_ASSERT(setup_header, header, 0x202 - 0x1f1);
-BP_ASSERT(setup_header, version, 0x206 - 0x1f1);
-BP_ASSERT(setup_header, kernel_version, 0x20e - 0x1f1);
-BP_ASSERT(setup_header, type_of_loader, 0x210 - 0x1f1);
-BP_ASSERT(setup_header, loadflags, 0x211 - 0x1f1);
-BP_ASSERT(setup_header, code32_start, 0x214 - 0x1f1);
-BP_ASSERT(setup_header, ramdisk_image, 0x218 - 0x1f1);
-BP_ASSERT(setup_header, ramdisk_size, 0x21c - 0x1f1);
-BP_ASSERT(setup_header, heap_end_ptr, 0x224 - 0x1f1);
-BP_ASSERT(setup_header, cmd_line_ptr, 0x228 - 0x1f1);
-BP_ASSERT(setup_header, initrd_addr_max, 0x22c - 0x1f1);
-BP_ASSERT(setup_header, kernel_alignment, 0x230 - 0x1f1);
-BP_ASSERT(setup_header, relocatable_kernel, 0x234 - 0x1f1);
-BP_ASSERT(setup_header, min_alignment, 0x235 - 0x1f1);
-BP_ASSERT(setup_header, xloadflags, 0x236 - 0x1f1);
-BP_ASSERT(setup_header, cmdline_size, 0x238 - 0x1f1);
-BP_ASSERT(setup_header, payload_offset, 0x248 - 0x1f1);
-BP_ASSERT(setup_header, setup_data, 0x250 - 0x1f1);
-BP_ASSERT(setup_header, pref_address, 0x258 - 0x1f1);
-BP_ASSERT(setup_header, init_size, 0x260 - 0x1f1);
-BP_ASSERT(setup_header, kernel_info_offset, 0x268 - 0x1f1);
+ABI_OFFSET(setup_header, setup_sects, 0x1f1 - 0x1f1);
+ABI_OFFSET(setup_header, boot_flag, 0x1fe - 0x1f1);
+ABI_OFFSET(setup_header, jump, 0x200 - 0x1f1);
+ABI_OFFSET(setup_header, header, 0x202 - 0x1f1);
+ABI_OFFSET(setup_header, version, 0x206 - 0x1f1);
+ABI_OFFSET(setup_header, kernel_version, 0x20e - 0x1f1);
+ABI_OFFSET(setup_header, type_of_loader, 0x210 - 0x1f1);
+ABI_OFFSET(setup_header, loadflags, 0x211 - 0x1f1);
+ABI_OFFSET(setup_header, code32_start, 0x214 - 0x1f1);
+ABI_OFFSET(setup_header, ramdisk_image, 0x218 - 0x1f1);
+ABI_OFFSET(setup_header, ramdisk_size, 0x21c - 0x1f1);
+ABI_OFFSET(setup_header, heap_end_ptr, 0x224 - 0x1f1);
+ABI_OFFSET(setup_header, cmd_line_ptr, 0x228 - 0x1f1);
+ABI_OFFSET(setup_header, initrd_addr_max, 0x22c - 0x1f1);
+ABI_OFFSET(setup_header, kernel_alignment, 0x230 - 0x1f1);
+ABI_OFFSET(setup_header, relocatable_kernel, 0x234 - 0x1f1);
+ABI_OFFSET(setup_header, min_alignment, 0x235 - 0x1f1);
+ABI_OFFSET(setup_header, xloadflags, 0x236 - 0x1f1);
+ABI_OFFSET(setup_header, cmdline_size, 0x238 - 0x1f1);
+ABI_OFFSET(setup_header, payload_offset, 0x248 - 0x1f1);
+ABI_OFFSET(setup_header, setup_data, 0x250 - 0x1f1);
+ABI_OFFSET(setup_header, pref_address, 0x258 - 0x1f1);
+ABI_OFFSET(setup_header, init_size, 0x260 - 0x1f1);
+ABI_OFFSET(setup_header, kernel_info_offset, 0x268 - 0x1f1);
 _Static_assert(sizeof(struct setup_header) == 123, "setup_header is 123 bytes");
 
-BP_ASSERT(boot_params, acpi_rsdp_addr, 0x070);
-BP_ASSERT(boot_params, ext_ramdisk_image, 0x0c0);
-BP_ASSERT(boot_params, ext_ramdisk_size, 0x0c4);
-BP_ASSERT(boot_params, ext_cmd_line_ptr, 0x0c8);
-BP_ASSERT(boot_params, cc_blob_address, 0x13c);
-BP_ASSERT(boot_params, efi_info, 0x1c0);
-BP_ASSERT(boot_params, alt_mem_k, 0x1e0);
-BP_ASSERT(boot_params, e820_entries, 0x1e8);
-BP_ASSERT(boot_params, sentinel, 0x1ef);
-BP_ASSERT(boot_params, hdr, 0x1f1);
-BP_ASSERT(boot_params, edd_mbr_sig_buffer, 0x290);
-BP_ASSERT(boot_params, e820_table, 0x2d0);
-BP_ASSERT(boot_params, eddbuf, 0xd00);
+ABI_OFFSET(boot_params, acpi_rsdp_addr, 0x070);
+ABI_OFFSET(boot_params, ext_ramdisk_image, 0x0c0);
+ABI_OFFSET(boot_params, ext_ramdisk_size, 0x0c4);
+ABI_OFFSET(boot_params, ext_cmd_line_ptr, 0x0c8);
+ABI_OFFSET(boot_params, cc_blob_address, 0x13c);
+ABI_OFFSET(boot_params, efi_info, 0x1c0);
+ABI_OFFSET(boot_params, alt_mem_k, 0x1e0);
+ABI_OFFSET(boot_params, e820_entries, 0x1e8);
+ABI_OFFSET(boot_params, sentinel, 0x1ef);
+ABI_OFFSET(boot_params, hdr, 0x1f1);
+ABI_OFFSET(boot_params, edd_mbr_sig_buffer, 0x290);
+ABI_OFFSET(boot_params, e820_table, 0x2d0);
+ABI_OFFSET(boot_params, eddbuf, 0xd00);
 _Static_assert(sizeof(struct boot_params) == 4096, "boot_params is one page");
 _Static_assert(sizeof(struct boot_e820_entry) == 20, "e820 entry is 20 bytes");
 _Static_assert(sizeof(struct setup_data) == 16, "setup_data header is 16 bytes");
 
-BP_ASSERT(jailhouse_setup_data, pm_timer_address, 0x004);
-BP_ASSERT(jailhouse_setup_data, num_cpus, 0x006);
-BP_ASSERT(jailhouse_setup_data, pci_mmconfig_base, 0x008);
-BP_ASSERT(jailhouse_setup_data, tsc_khz, 0x010);
-BP_ASSERT(jailhouse_setup_data, apic_khz, 0x014);
-BP_ASSERT(jailhouse_setup_data, standard_ioapic, 0x018);
-BP_ASSERT(jailhouse_setup_data, cpu_ids, 0x019);
-BP_ASSERT(jailhouse_setup_data, flags, 0x118);
+ABI_OFFSET(jailhouse_setup_data, pm_timer_address, 0x004);
+ABI_OFFSET(jailhouse_setup_data, num_cpus, 0x006);
+ABI_OFFSET(jailhouse_setup_data, pci_mmconfig_base, 0x008);
+ABI_OFFSET(jailhouse_setup_data, tsc_khz, 0x010);
+ABI_OFFSET(jailhouse_setup_data, apic_khz, 0x014);
+ABI_OFFSET(jailhouse_setup_data, standard_ioapic, 0x018);
+ABI_OFFSET(jailhouse_setup_data, cpu_ids, 0x019);
+ABI_OFFSET(jailhouse_setup_data, flags, 0x118);
 _Static_assert(sizeof(struct jailhouse_setup_data) == JAILHOUSE_SETUP_V2_LEN,
 	       "jailhouse_setup_data v2 is 284 bytes");
 

@@ -10,6 +10,7 @@
 #define CELLBOOT_ABI_CELL_CONFIG_H
 
 #include "lib/types.h"
+#include "lib/abi/offset.h"
 
 #define JAILHOUSE_CELL_DESC_SIGNATURE	"JHCLL"
 #define JAILHOUSE_SIGNATURE_SIZE	5
@@ -170,46 +171,43 @@ struct jailhouse_pci_capability {
 	u16 flags;
 } __attribute__((packed));
 
-#define CC_ASSERT(type, field, off) \
-	_Static_assert(__builtin_offsetof(struct type, field) == (off), \
-		       #type "." #field " must be at " #off)
 
-CC_ASSERT(jailhouse_cell_desc, architecture, 0x05);
-CC_ASSERT(jailhouse_cell_desc, revision, 0x06);
-CC_ASSERT(jailhouse_cell_desc, name, 0x08);
-CC_ASSERT(jailhouse_cell_desc, id, 0x28);
-CC_ASSERT(jailhouse_cell_desc, flags, 0x2c);
-CC_ASSERT(jailhouse_cell_desc, cpu_set_size, 0x30);
-CC_ASSERT(jailhouse_cell_desc, num_memory_regions, 0x34);
-CC_ASSERT(jailhouse_cell_desc, num_cache_regions, 0x38);
-CC_ASSERT(jailhouse_cell_desc, num_irqchips, 0x3c);
-CC_ASSERT(jailhouse_cell_desc, num_pio_regions, 0x40);
-CC_ASSERT(jailhouse_cell_desc, num_pci_devices, 0x44);
-CC_ASSERT(jailhouse_cell_desc, num_pci_caps, 0x48);
-CC_ASSERT(jailhouse_cell_desc, num_stream_ids, 0x4c);
-CC_ASSERT(jailhouse_cell_desc, vpci_irq_base, 0x50);
-CC_ASSERT(jailhouse_cell_desc, cpu_reset_address, 0x54);
-CC_ASSERT(jailhouse_cell_desc, msg_reply_timeout, 0x5c);
-CC_ASSERT(jailhouse_cell_desc, console, 0x64);
+ABI_OFFSET(jailhouse_cell_desc, architecture, 0x05);
+ABI_OFFSET(jailhouse_cell_desc, revision, 0x06);
+ABI_OFFSET(jailhouse_cell_desc, name, 0x08);
+ABI_OFFSET(jailhouse_cell_desc, id, 0x28);
+ABI_OFFSET(jailhouse_cell_desc, flags, 0x2c);
+ABI_OFFSET(jailhouse_cell_desc, cpu_set_size, 0x30);
+ABI_OFFSET(jailhouse_cell_desc, num_memory_regions, 0x34);
+ABI_OFFSET(jailhouse_cell_desc, num_cache_regions, 0x38);
+ABI_OFFSET(jailhouse_cell_desc, num_irqchips, 0x3c);
+ABI_OFFSET(jailhouse_cell_desc, num_pio_regions, 0x40);
+ABI_OFFSET(jailhouse_cell_desc, num_pci_devices, 0x44);
+ABI_OFFSET(jailhouse_cell_desc, num_pci_caps, 0x48);
+ABI_OFFSET(jailhouse_cell_desc, num_stream_ids, 0x4c);
+ABI_OFFSET(jailhouse_cell_desc, vpci_irq_base, 0x50);
+ABI_OFFSET(jailhouse_cell_desc, cpu_reset_address, 0x54);
+ABI_OFFSET(jailhouse_cell_desc, msg_reply_timeout, 0x5c);
+ABI_OFFSET(jailhouse_cell_desc, console, 0x64);
 _Static_assert(sizeof(struct jailhouse_cell_desc) == 132, "cell desc is 132 bytes");
-CC_ASSERT(jailhouse_console, type, 0x0c);
-CC_ASSERT(jailhouse_console, flags, 0x0e);
-CC_ASSERT(jailhouse_console, divider, 0x10);
-CC_ASSERT(jailhouse_console, clock_reg, 0x18);
+ABI_OFFSET(jailhouse_console, type, 0x0c);
+ABI_OFFSET(jailhouse_console, flags, 0x0e);
+ABI_OFFSET(jailhouse_console, divider, 0x10);
+ABI_OFFSET(jailhouse_console, clock_reg, 0x18);
 _Static_assert(sizeof(struct jailhouse_console) == 32, "console is 32 bytes");
-CC_ASSERT(jailhouse_memory, size, 0x10);
-CC_ASSERT(jailhouse_memory, flags, 0x18);
+ABI_OFFSET(jailhouse_memory, size, 0x10);
+ABI_OFFSET(jailhouse_memory, flags, 0x18);
 _Static_assert(sizeof(struct jailhouse_memory) == 32, "memory region is 32 bytes");
 _Static_assert(sizeof(struct jailhouse_cache) == 12, "cache region is 12 bytes");
-CC_ASSERT(jailhouse_irqchip, pin_base, 0x0c);
-CC_ASSERT(jailhouse_irqchip, pin_bitmap, 0x10);
+ABI_OFFSET(jailhouse_irqchip, pin_base, 0x0c);
+ABI_OFFSET(jailhouse_irqchip, pin_bitmap, 0x10);
 _Static_assert(sizeof(struct jailhouse_irqchip) == 32, "irqchip is 32 bytes");
 _Static_assert(sizeof(struct jailhouse_pio) == 4, "pio region is 4 bytes");
-CC_ASSERT(jailhouse_pci_device, caps_start, 0x1e);
-CC_ASSERT(jailhouse_pci_device, num_msix_vectors, 0x24);
-CC_ASSERT(jailhouse_pci_device, msix_address, 0x28);
-CC_ASSERT(jailhouse_pci_device, shmem_regions_start, 0x30);
-CC_ASSERT(jailhouse_pci_device, shmem_protocol, 0x36);
+ABI_OFFSET(jailhouse_pci_device, caps_start, 0x1e);
+ABI_OFFSET(jailhouse_pci_device, num_msix_vectors, 0x24);
+ABI_OFFSET(jailhouse_pci_device, msix_address, 0x28);
+ABI_OFFSET(jailhouse_pci_device, shmem_regions_start, 0x30);
+ABI_OFFSET(jailhouse_pci_device, shmem_protocol, 0x36);
 _Static_assert(sizeof(struct jailhouse_pci_device) == 56, "pci device is 56 bytes");
 _Static_assert(sizeof(struct jailhouse_pci_capability) == 8, "pci cap is 8 bytes");
 

@@ -7,6 +7,7 @@
 #define CELLBOOT_ABI_COMM_REGION_H
 
 #include "lib/types.h"
+#include "lib/abi/offset.h"
 #include "lib/abi/cell_config.h"
 
 #define COMM_REGION_SIGNATURE		"JHCOMM"
@@ -44,20 +45,17 @@ struct jailhouse_comm_region {
 	u32 apic_khz;				/* 0x48 */
 } __attribute__((packed));
 
-#define CR_ASSERT(field, off) \
-	_Static_assert(__builtin_offsetof(struct jailhouse_comm_region, field) == (off), \
-		       "jailhouse_comm_region." #field " must be at " #off)
-CR_ASSERT(revision, 0x06);
-CR_ASSERT(cell_state, 0x08);
-CR_ASSERT(msg_to_cell, 0x0c);
-CR_ASSERT(reply_from_cell, 0x10);
-CR_ASSERT(flags, 0x14);
-CR_ASSERT(console, 0x18);
-CR_ASSERT(pci_mmconfig_base, 0x38);
-CR_ASSERT(pm_timer_address, 0x40);
-CR_ASSERT(num_cpus, 0x42);
-CR_ASSERT(tsc_khz, 0x44);
-CR_ASSERT(apic_khz, 0x48);
+ABI_OFFSET(jailhouse_comm_region, revision, 0x06);
+ABI_OFFSET(jailhouse_comm_region, cell_state, 0x08);
+ABI_OFFSET(jailhouse_comm_region, msg_to_cell, 0x0c);
+ABI_OFFSET(jailhouse_comm_region, reply_from_cell, 0x10);
+ABI_OFFSET(jailhouse_comm_region, flags, 0x14);
+ABI_OFFSET(jailhouse_comm_region, console, 0x18);
+ABI_OFFSET(jailhouse_comm_region, pci_mmconfig_base, 0x38);
+ABI_OFFSET(jailhouse_comm_region, pm_timer_address, 0x40);
+ABI_OFFSET(jailhouse_comm_region, num_cpus, 0x42);
+ABI_OFFSET(jailhouse_comm_region, tsc_khz, 0x44);
+ABI_OFFSET(jailhouse_comm_region, apic_khz, 0x48);
 _Static_assert(sizeof(struct jailhouse_comm_region) == 76, "comm region is 76 bytes");
 
 #endif

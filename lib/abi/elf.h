@@ -9,6 +9,7 @@
 #define CELLBOOT_ABI_ELF_H
 
 #include "lib/types.h"
+#include "lib/abi/offset.h"
 
 #define ELF_MAGIC	0x464c457fu	/* "\177ELF" read as a little-endian u32 */
 #define ELFCLASS64	2
@@ -47,25 +48,22 @@ struct elf64_phdr {
 	u64 p_align;
 };
 
-#define ELF_ASSERT(type, field, off) \
-	_Static_assert(__builtin_offsetof(struct type, field) == (off), \
-		       #type "." #field " must be at " #off)
 
-ELF_ASSERT(elf64_ehdr, e_class, 4);
-ELF_ASSERT(elf64_ehdr, e_data, 5);
-ELF_ASSERT(elf64_ehdr, e_type, 16);
-ELF_ASSERT(elf64_ehdr, e_machine, 18);
-ELF_ASSERT(elf64_ehdr, e_entry, 24);
-ELF_ASSERT(elf64_ehdr, e_phoff, 32);
-ELF_ASSERT(elf64_ehdr, e_shoff, 40);
-ELF_ASSERT(elf64_ehdr, e_phentsize, 54);
-ELF_ASSERT(elf64_ehdr, e_phnum, 56);
-ELF_ASSERT(elf64_ehdr, e_shentsize, 58);
-ELF_ASSERT(elf64_ehdr, e_shnum, 60);
-ELF_ASSERT(elf64_phdr, p_offset, 8);
-ELF_ASSERT(elf64_phdr, p_paddr, 24);
-ELF_ASSERT(elf64_phdr, p_filesz, 32);
-ELF_ASSERT(elf64_phdr, p_memsz, 40);
+ABI_OFFSET(elf64_ehdr, e_class, 4);
+ABI_OFFSET(elf64_ehdr, e_data, 5);
+ABI_OFFSET(elf64_ehdr, e_type, 16);
+ABI_OFFSET(elf64_ehdr, e_machine, 18);
+ABI_OFFSET(elf64_ehdr, e_entry, 24);
+ABI_OFFSET(elf64_ehdr, e_phoff, 32);
+ABI_OFFSET(elf64_ehdr, e_shoff, 40);
+ABI_OFFSET(elf64_ehdr, e_phentsize, 54);
+ABI_OFFSET(elf64_ehdr, e_phnum, 56);
+ABI_OFFSET(elf64_ehdr, e_shentsize, 58);
+ABI_OFFSET(elf64_ehdr, e_shnum, 60);
+ABI_OFFSET(elf64_phdr, p_offset, 8);
+ABI_OFFSET(elf64_phdr, p_paddr, 24);
+ABI_OFFSET(elf64_phdr, p_filesz, 32);
+ABI_OFFSET(elf64_phdr, p_memsz, 40);
 _Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF64 header is 64 bytes");
 _Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header is 56 bytes");
 
