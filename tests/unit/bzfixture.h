@@ -29,9 +29,10 @@
 #define FIX_PAYLOAD_LENGTH	0x7bf070u
 #define FIX_KERNEL_INFO		0x7d56fcu
 #define FIX_VERSION_AT		0x3cc0u	/* in the setup sectors */
-#define FIX_VERSION		"6.1.0-56-amd64"
-#define FIX_VERSION_LINE	FIX_VERSION " (debian-kernel@lists.debian.org) " \
-				"#1 SMP PREEMPT_DYNAMIC Debian 6.1.158-1"
+/* a release no distribution ships: the fixture stands for none of them */
+#define FIX_VERSION		"6.1.0-fixture"
+#define FIX_VERSION_LINE	FIX_VERSION " (cellboot@unit-tests) " \
+				"#1 SMP PREEMPT_DYNAMIC header-only fixture"
 
 /* Returns a malloc'ed FIX_FILE_SIZE-byte image; *len is set to its size. */
 static inline u8 *bzfixture_debian61(size_t *len)

@@ -456,8 +456,8 @@ static void test_debian_shaped_fixture(void **state)
 	assert_int_equal(k.hdr->payload_offset, 0x2cc);
 	assert_int_equal(k.hdr->payload_length, 0x7bf070);
 	assert_string_equal(bzimage_compression(&k), "xz");
-	assert_int_equal(k.version_len, 14);
-	assert_memory_equal(k.version_str, "6.1.0-56-amd64", 14);
+	assert_int_equal(k.version_len, strlen(FIX_VERSION));
+	assert_memory_equal(k.version_str, FIX_VERSION, strlen(FIX_VERSION));
 	assert_int_equal(bzimage_runtime_start(&k, k.pm_addr), 0x1000000);
 	/* truncated by one byte of the code part */
 	err_reset(&err);

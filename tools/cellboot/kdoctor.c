@@ -43,7 +43,7 @@ static const struct feature {
 		"a message of the initramfs unpacker" },
 };
 
-/* "6.1.0-57-amd64 (debian-kernel@...) #1 SMP ..." -> "6.1.0-57-amd64", 6, 1 */
+/* "6.1.0-N-amd64 (debian-kernel@...) #1 SMP ..." -> "6.1.0-N-amd64", 6, 1 */
 static void parse_release(const struct bzimage *k, struct kdoctor *r)
 {
 	size_t n = 0;
