@@ -405,6 +405,18 @@ bad:
 			   "1 to %u", list, CELLSIM_MAX_CPUS);
 }
 
+/* Appends a --expect or --fail-on value; CB_EXIT_USAGE (printed) if bad. */
+static int push_pattern(const char *opt, const char *val, const char **list,
+			unsigned int *n)
+{
+	if (!val)
+		return usage_error("qemu", "%s needs a value", opt);
+	if (*n == QV_MAX_PATTERNS)
+		return usage_error("qemu", "more than %d %s", QV_MAX_PATTERNS, opt);
+	list[(*n)++] = val;
+	return 0;
+}
+
 /*
  * Takes this file's options out of argv (in place); the rest goes to
  * bp_parse_args. Returns 0 or CB_EXIT_USAGE (printed).
@@ -442,22 +454,14 @@ static int take_qemu_opts(int *argc, char **argv, struct qemu_opts *o)
 		}
 		val = opt_value(*argc, argv, &i, "--expect", &m);
 		if (m) {
-			if (!val)
-				return usage_error("qemu", "--expect needs a value");
-			if (o->num_expect == QV_MAX_PATTERNS)
-				return usage_error("qemu", "more than %d --expect",
-						   QV_MAX_PATTERNS);
-			o->expect[o->num_expect++] = val;
+			if (push_pattern("--expect", val, o->expect, &o->num_expect))
+				return CB_EXIT_USAGE;
 			continue;
 		}
 		val = opt_value(*argc, argv, &i, "--fail-on", &m);
 		if (m) {
-			if (!val)
-				return usage_error("qemu", "--fail-on needs a value");
-			if (o->num_fail == QV_MAX_PATTERNS)
-				return usage_error("qemu", "more than %d --fail-on",
-						   QV_MAX_PATTERNS);
-			o->fail_on[o->num_fail++] = val;
+			if (push_pattern("--fail-on", val, o->fail_on, &o->num_fail))
+				return CB_EXIT_USAGE;
 			continue;
 		}
 		val = opt_value(*argc, argv, &i, "--serial-log", &m);

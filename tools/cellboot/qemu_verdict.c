@@ -23,6 +23,21 @@ static int compile(regex_t *re, const char *src, const char *opt,
 	return -1;
 }
 
+/* Compiles src into list[*n] and counts it; what: the default's reason. */
+static int add_pattern(struct qv_pattern *list, unsigned int *n,
+		       const char *src, const char *what, const char *opt,
+		       char *msg, size_t msg_size)
+{
+	struct qv_pattern *p = &list[*n];
+
+	p->src = src;
+	p->what = what;
+	if (compile(&p->re, src, opt, msg, msg_size))
+		return -1;
+	(*n)++;
+	return 0;
+}
+
 int qv_init(struct qv *v, const char *const *expect, unsigned int num_expect,
 	    const char *const *fail_on, unsigned int num_fail,
 	    char *msg, size_t msg_size)
@@ -44,32 +59,18 @@ int qv_init(struct qv *v, const char *const *expect, unsigned int num_expect,
 		regfree(&v->handoff);
 		return -1;
 	}
-	for (unsigned int i = 0; i < 2; i++) {
-		struct qv_pattern *p = &v->fail[v->num_fail];
-
-		p->src = defaults[i].src;
-		p->what = defaults[i].what;
-		if (compile(&p->re, p->src, "--fail-on", msg, msg_size))
+	for (unsigned int i = 0; i < 2; i++)
+		if (add_pattern(v->fail, &v->num_fail, defaults[i].src,
+				defaults[i].what, "--fail-on", msg, msg_size))
 			goto fail;
-		v->num_fail++;
-	}
-	for (unsigned int i = 0; i < num_fail; i++) {
-		struct qv_pattern *p = &v->fail[v->num_fail];
-
-		p->src = fail_on[i];
-		p->what = NULL;
-		if (compile(&p->re, p->src, "--fail-on", msg, msg_size))
+	for (unsigned int i = 0; i < num_fail; i++)
+		if (add_pattern(v->fail, &v->num_fail, fail_on[i], NULL,
+				"--fail-on", msg, msg_size))
 			goto fail;
-		v->num_fail++;
-	}
-	for (unsigned int i = 0; i < num_expect; i++) {
-		struct qv_pattern *p = &v->expect[v->num_expect];
-
-		p->src = expect[i];
-		if (compile(&p->re, p->src, "--expect", msg, msg_size))
+	for (unsigned int i = 0; i < num_expect; i++)
+		if (add_pattern(v->expect, &v->num_expect, expect[i], NULL,
+				"--expect", msg, msg_size))
 			goto fail;
-		v->num_expect++;
-	}
 	return 0;
 fail:
 	qv_free(v);
