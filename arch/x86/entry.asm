@@ -30,9 +30,6 @@
 %define PTE_P_RW	0x003
 %define PDE_2M		0x083		; present, writable, 2 MiB page
 
-%define SEL_CODE32	CB_SEL_CODE32
-%define SEL_CODE64	CB_SEL_CODE64
-%define SEL_DATA	CB_SEL_DATA
 
 extern cellboot_main
 extern idt_init
@@ -80,7 +77,7 @@ _start:
 	and	eax, ~(CR0_CD | CR0_NW)
 	or	eax, CR0_PE
 	mov	cr0, eax
-	jmp	dword SEL_CODE32:protected_mode
+	jmp	dword CB_SEL_CODE32:protected_mode
 
 park:
 	cli
@@ -89,7 +86,7 @@ park:
 
 bits 32
 protected_mode:
-	mov	ax, SEL_DATA
+	mov	ax, CB_SEL_DATA
 	mov	ds, ax
 	mov	es, ax
 	mov	ss, ax
@@ -123,11 +120,11 @@ protected_mode:
 	mov	eax, cr0
 	or	eax, CR0_PG | CR0_WP
 	mov	cr0, eax
-	jmp	SEL_CODE64:long_mode
+	jmp	CB_SEL_CODE64:long_mode
 
 bits 64
 long_mode:
-	mov	ax, SEL_DATA
+	mov	ax, CB_SEL_DATA
 	mov	ds, ax
 	mov	es, ax
 	mov	ss, ax

@@ -7,13 +7,15 @@
 ; __BOOT_DS 0x18 (cellboot's own GDT); CS = 0x10, DS = ES = SS = 0x18;
 ; interrupts off; %rsi = boot_params. entry = protected-mode start + 0x200.
 
+%include "layout.inc"
+
 bits 64
 section .asm progbits alloc exec nowrite align=16
 
 global handoff_jump
 handoff_jump:
 	cli
-	mov	ax, 0x18
+	mov	ax, CB_SEL_DATA
 	mov	ds, ax
 	mov	es, ax
 	mov	ss, ax
