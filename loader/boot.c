@@ -24,6 +24,13 @@
 
 void handoff_jump(u64 entry, u64 boot_params) __attribute__((noreturn));
 
+/* the big ones static: a smaller frame, shorter code */
+static struct bzimage k;
+static struct plan pl;
+static struct vmlinux v;
+static struct setup_header vh;
+static struct cb_err err;
+
 /* How many bytes from addr to the end of the RAM range holding it. */
 static u64 ram_after(const struct loader_state *s, u64 addr)
 {
@@ -35,8 +42,6 @@ static u64 ram_after(const struct loader_state *s, u64 addr)
 
 static void move(const char *what, u64 dst, u64 src, u64 len)
 {
-	struct cb_err err;
-
 	if (map_ram(src, len, &err) || map_ram(dst, len, &err))
 		fail(&err);
 	say(LOG_VERBOSE, "move %s %#lx-%#lx to %#lx", what, src, src + len - 1,
@@ -44,20 +49,84 @@ static void move(const char *what, u64 dst, u64 src, u64 len)
 	move_bytes(dst, src, len);
 }
 
+/*
+ * A vmlinux: its initrd stays (in RAM, clear of cellboot, comm region and
+ * config), its segments go where they run, clear of the rest and of the
+ * file (reserved[4]). boot_params gets the loader's own setup header
+ * (docs/vmlinux-boot.md). Returns the entry.
+ */
+static u64 place_vmlinux(const struct loader_state *s, const void *file,
+			 u64 avail, struct plan_input *in, struct range *reserved)
+{
+	const struct params *p = &s->params;
+
+	reserved[4].end = p->kernel_addr + avail;
+	in->num_reserved = 3;
+	if (p->has_initrd &&
+	    plan_check_placed(in, "initrd", reserved[3].start, reserved[3].end,
+			      &err))
+		fail(&err);
+	in->num_reserved = 5;
+	if (elf_place(file, avail, p->kernel_addr, in, &v, &err))
+		fail(&err);
+	vh.root_flags = 1;	/* read-only root unless "rw" */
+	vh.version = BZIMAGE_MIN_PROTOCOL;
+	vh.cmdline_size = BP_VMLINUX_CMDLINE_SIZE;
+	k.hdr = &vh;
+	k.header_end = BP_SETUP_HDR_OFFSET + sizeof(vh);
+	k.cmdline_size = BP_VMLINUX_CMDLINE_SIZE;
+	pl.initrd_addr = p->initrd_addr;
+	return v.entry;
+}
+
+/* A bzImage: the planner says where kernel and initrd go. Returns the entry. */
+static u64 place_bzimage(const struct loader_state *s, const void *file,
+			 u64 avail, const struct plan_input *in)
+{
+	const struct params *p = &s->params;
+
+	if (bzimage_parse(file, avail, p->kernel_addr, &k, &err) ||
+	    plan_place(in, &pl, &err))
+		fail(&err);
+	say(LOG_DEFAULT, "kernel %*pE, protocol %u.%02u, file %#lx, "
+	    "window %#lx-%#lx%s", (int)k.version_len, k.version_str,
+	    k.version >> 8, k.version & 0xff, k.load_addr,
+	    pl.window_start, pl.window_end - 1,
+	    pl.kernel_moved ? " (moved)" : " (in place)");
+	return pl.kernel_pm + BP_ENTRY64_OFFSET;
+}
+
+/* The vmlinux's segments where they run, each bss part cleared. */
+static void move_vmlinux(void)
+{
+	for (u32 i = 0; i < v.num; i++) {
+		const struct elf_seg *g = &v.seg[i];
+
+		if (g->src != g->dst)
+			move("segment", g->dst, g->src, g->filesz);
+		if (map_ram(g->dst, g->memsz, &err))
+			fail(&err);
+		cb_memset((u8 *)(uintptr_t)g->dst + g->filesz, 0,
+			  g->memsz - g->filesz);
+	}
+}
+
+/* The bzImage's protected-mode part to its window, the window mapped. */
+static void move_bzimage(void)
+{
+	if (pl.kernel_moved)
+		move("kernel", pl.kernel_pm, k.pm_addr, k.pm_size);
+	if (map_ram(pl.window_start, pl.window_end - pl.window_start, &err))
+		fail(&err);
+}
+
 void boot_kernel(struct loader_state *s)
 {
-	/* the big ones static: a smaller frame, shorter code */
 	static struct jailhouse_setup_data jh;
-	static struct bzimage k;
-	static struct plan pl;
-	static struct cb_err err;
-	static struct vmlinux v;
-	static struct setup_header vh;
 	const struct params *p = &s->params;
 	/*
 	 * The bzImage planner takes the first 3 (2 without a config), a
-	 * vmlinux all 5 (without a config that range is empty): its initrd
-	 * stays, its segments are copied from the file (end set below).
+	 * vmlinux all 5 (without a config that range is empty).
 	 */
 	struct range reserved[5] = {
 		{ 0, CB_LOW_END, "cellboot" },
@@ -96,38 +165,9 @@ void boot_kernel(struct loader_state *s)
 		    BZIMAGE_PARSE_READ_MAX, &err))
 		fail(&err);
 	elf = avail >= sizeof(struct elf64_ehdr) && elf_is_elf(file);
-	if (elf) {
-		reserved[4].end = p->kernel_addr + avail;
-		/* the initrd stays: in RAM, clear of cellboot, comm, config */
-		in.num_reserved = 3;
-		if (p->has_initrd &&
-		    plan_check_placed(&in, "initrd", reserved[3].start,
-				      reserved[3].end, &err))
-			fail(&err);
-		in.num_reserved = 5;
-		if (elf_place(file, avail, p->kernel_addr, &in, &v, &err))
-			fail(&err);
-		/* docs/vmlinux-boot.md: what the kernel proper reads */
-		vh.root_flags = 1;	/* read-only root unless "rw" */
-		vh.version = BZIMAGE_MIN_PROTOCOL;
-		vh.cmdline_size = BP_VMLINUX_CMDLINE_SIZE;
-		k.hdr = &vh;
-		k.header_end = BP_SETUP_HDR_OFFSET + sizeof(vh);
-		k.cmdline_size = BP_VMLINUX_CMDLINE_SIZE;
-		bi.initrd_addr = p->initrd_addr;
-		entry = v.entry;
-	} else {
-		if (bzimage_parse(file, avail, p->kernel_addr, &k, &err) ||
-		    plan_place(&in, &pl, &err))
-			fail(&err);
-		bi.initrd_addr = pl.initrd_addr;
-		entry = pl.kernel_pm + BP_ENTRY64_OFFSET;
-		say(LOG_DEFAULT, "kernel %*pE, protocol %u.%02u, file %#lx, "
-		    "window %#lx-%#lx%s", (int)k.version_len, k.version_str,
-		    k.version >> 8, k.version & 0xff, k.load_addr,
-		    pl.window_start, pl.window_end - 1,
-		    pl.kernel_moved ? " (moved)" : " (in place)");
-	}
+	entry = elf ? place_vmlinux(s, file, avail, &in, reserved) :
+		      place_bzimage(s, file, avail, &in);
+	bi.initrd_addr = pl.initrd_addr;
 	jh_setup_fill(&jh, s->comm, s->have_cfg ? &s->cfg : NULL,
 		      (const u8 *)cpu_apic_ids, s->cpus.checked_in);
 	if (bootparams_build((struct boot_params *)(uintptr_t)CB_BOOT_PARAMS_ADDR,
@@ -152,25 +192,10 @@ void boot_kernel(struct loader_state *s)
 	/* the initrd first: the plan keeps it off the kernel's source */
 	if (pl.initrd_moved)
 		move("initrd", pl.initrd_addr, p->initrd_addr, p->initrd_size);
-	if (elf) {
-		/* elf_place: each moves from the file to a place clear of it */
-		for (u32 i = 0; i < v.num; i++) {
-			const struct elf_seg *g = &v.seg[i];
-
-			if (g->src != g->dst)
-				move("segment", g->dst, g->src, g->filesz);
-			if (map_ram(g->dst, g->memsz, &err))
-				fail(&err);
-			cb_memset((u8 *)(uintptr_t)g->dst + g->filesz, 0,
-				  g->memsz - g->filesz);
-		}
-	} else {
-		if (pl.kernel_moved)
-			move("kernel", pl.kernel_pm, k.pm_addr, k.pm_size);
-		if (map_ram(pl.window_start, pl.window_end - pl.window_start,
-			    &err))
-			fail(&err);
-	}
+	if (elf)
+		move_vmlinux();
+	else
+		move_bzimage();
 
 	cycles = rdtsc() - boot_tsc;
 	say(LOG_DEFAULT, "handoff to %#lx after %lu TSC cycles (%lu us)",
