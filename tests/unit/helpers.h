@@ -82,6 +82,40 @@ static inline void err_reset(struct cb_err *e)
 		assert_string_equal((e).detail, (detail_));		\
 	} while (0)
 
+/*
+ * Table rows: rc must be -1 and the error exactly (what, detail); a
+ * mismatch fails the test naming the row and both error lines.
+ */
+#define assert_row_fail(row, rc, e, what_, detail_) do {		\
+		int rc_ = (rc);						\
+									\
+		if (rc_ != -1 || !(e).what ||				\
+		    strcmp((e).what, (what_)) != 0 ||			\
+		    strcmp((e).detail, (detail_)) != 0)			\
+			fail_msg("row \"%s\": rc %d, error \"%s: %s\"; "	\
+				 "want rc -1, error \"%s: %s\"", (row), rc_,	\
+				 (e).what ? (e).what : "(none)",	\
+				 (e).detail, (what_), (detail_));	\
+	} while (0)
+
+/* Table rows: rc must be 0; names the row and prints the error otherwise. */
+#define assert_row_ok(row, rc, e) do {					\
+		if ((rc) != 0)						\
+			fail_msg("row \"%s\": unexpected error: %s: %s",	\
+				 (row), (e).what ? (e).what : "?",	\
+				 (e).detail);				\
+	} while (0)
+
+/* Table rows: a value must equal the row's; a mismatch names row and field. */
+#define assert_row_equal(row, field, got, want) do {			\
+		unsigned long long got_ = (unsigned long long)(got);	\
+		unsigned long long want_ = (unsigned long long)(want);	\
+									\
+		if (got_ != want_)					\
+			fail_msg("row \"%s\": %s is %#llx, want %#llx",	\
+				 (row), (field), got_, want_);		\
+	} while (0)
+
 /* rc must be 0; prints the error otherwise. */
 #define assert_ok(rc, e) do {						\
 		if ((rc) != 0)						\
@@ -103,7 +137,7 @@ static inline void src_path(char *out, size_t size, const char *rel)
 	snprintf(out, size, "%.*s%s../../%s", dir, f, slash ? "/" : "", rel);
 }
 
-/* Reads a whole file; NULL if it cannot be opened. */
+/* Reads a whole file, NUL-terminated; NULL if it cannot be opened. */
 static inline u8 *read_whole_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -119,6 +153,8 @@ static inline u8 *read_whole_file(const char *path, size_t *len)
 			free(buf);
 			buf = NULL;
 		}
+		if (buf)
+			buf[n] = '\0';		/* text files can be searched */
 		*len = (size_t)n;
 	}
 	fclose(f);
