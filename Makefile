@@ -52,9 +52,10 @@ TARGET_CFLAGS := -std=gnu11 -m64 $(TARGET_OPT) -ffreestanding -fno-pic -fno-pie 
 TARGET_LDFLAGS := -nostdlib -static --no-dynamic-linker --gc-sections \
 	--orphan-handling=error -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 
-# Host test code: same lib/ sources, sanitizers on, for the unit tests and
-# the test build of the tool ($(ASAN_TOOL)). The tool that `make` builds and
-# installs is optimised, without sanitizers (tools/cellboot/Makefile.inc).
+# Host test code: same lib/ and tools/lib/ sources, sanitizers on, for the
+# unit tests and the test build of the tool ($(ASAN_TOOL)). The tool that
+# `make` builds and installs is optimised, without sanitizers
+# (tools/cellboot/Makefile.inc).
 SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. $(SANITIZE)
 
@@ -63,15 +64,26 @@ LOADER_SRCS := $(sort $(wildcard loader/*.c))
 ARCH_CSRCS  := $(sort $(wildcard arch/x86/*.c))
 ARCH_ASRCS  := $(sort $(wildcard arch/x86/*.asm))
 TOOL_SRCS   := $(sort $(wildcard tools/cellboot/*.c))
+# Host-only C shared by the tool, the unit tests and the fuzzers (the cell
+# description parser, the cell config writer, the cell simulation).
+TOOL_LIB_SRCS := $(sort $(wildcard tools/lib/*.c))
 
 # What the loader links from lib/, listed by hand: a new file enters the
-# image only by being named here (lib/ also holds host-only code).
+# image only by being named here. lib/ holds nothing else, so a lib/*.c
+# that is not named here (or a name without its file) stops the build.
 LOADER_LIB_SRCS := lib/bootparams.c lib/bzimage.c lib/cellcfg.c \
 	lib/commregion.c lib/crc32.c lib/e820.c lib/elf.c lib/error.c lib/fmt.c \
 	lib/jhsetup.c lib/pagetable.c lib/params.c lib/plan.c lib/string.c
+LIB_UNLISTED := $(filter-out $(LOADER_LIB_SRCS),$(LIB_SRCS))
+LIB_MISSING  := $(filter-out $(LIB_SRCS),$(LOADER_LIB_SRCS))
+$(if $(LIB_UNLISTED),$(error $(LIB_UNLISTED): in lib/ but not in \
+	LOADER_LIB_SRCS (Makefile); lib/ is what the loader links: name it \
+	there, or move host-only code to tools/lib/))
+$(if $(LIB_MISSING),$(error LOADER_LIB_SRCS (Makefile) names \
+	$(LIB_MISSING), which is not in lib/))
 TARGET_OBJS := $(patsubst %.asm,$(BUILD)/target/%.o,$(ARCH_ASRCS)) \
 	$(patsubst %.c,$(BUILD)/target/%.o,$(ARCH_CSRCS) $(LOADER_SRCS) $(LOADER_LIB_SRCS))
-HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS))
+HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) $(TOOL_LIB_SRCS))
 TOOL_OBJS     := $(patsubst %.c,$(BUILD)/host/%.o,$(TOOL_SRCS))
 
 LOADER_BIN := $(BUILD)/cellboot.bin

@@ -10,9 +10,8 @@ u64 apic_mmio_base(void);
 
 /*
  * Sends INIT, then two SIPIs to `vector` (start at vector << 12) to all
- * CPUs but this one, with the waits between them on the TSC (arch/x86/tsc.h:
- * its rate must be set first).
+ * CPUs but this one. delay_us(n) must busy-wait at least n microseconds.
  */
-void apic_wake_others(u8 vector);
+void apic_wake_others(u8 vector, void (*delay_us)(u32));
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * celldesc_parse() (lib/celldesc.c, the cell description text that
+ * celldesc_parse() (tools/lib/celldesc.c, the cell description text that
  * `cellboot mkcell` reads) on arbitrary bytes: the text in a buffer of
  * exactly its size, no NUL. A failure is a usable error naming the
  * description; a success must write (cellcfg_write) a binary config that
@@ -9,8 +9,8 @@
  */
 #include "tests/fuzz/fuzz.h"
 #include "lib/cellcfg.h"
-#include "lib/cellcfg_write.h"
-#include "lib/celldesc.h"
+#include "tools/lib/cellcfg_write.h"
+#include "tools/lib/celldesc.h"
 
 static struct cell_desc desc;	/* about 20 KiB: not on the stack */
 

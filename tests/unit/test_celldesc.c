@@ -13,9 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lib/celldesc.h"
+#include "tools/lib/celldesc.h"
 #include "lib/cellcfg.h"
-#include "lib/cellcfg_write.h"
+#include "tools/lib/cellcfg_write.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

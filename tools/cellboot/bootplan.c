@@ -25,7 +25,7 @@
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/kdoctor.h"
 #include "lib/bootparams.h"
-#include "lib/cellsim.h"
+#include "tools/lib/cellsim.h"
 #include "lib/fmt.h"
 #include "lib/crc32.h"
 #include "lib/jhsetup.h"

@@ -117,7 +117,7 @@ void bp_release(struct boot_plan *p);
 /*
  * The zero page and setup_data the loader will build for this plan, with
  * the loader's own code (lib/bootparams.c, lib/jhsetup.c) and the comm
- * region as Jailhouse fills it (lib/cellsim.c). bp/sd are the caller's.
+ * region as Jailhouse fills it (tools/lib/cellsim.c). bp/sd are the caller's.
  */
 int bp_boot_params(const struct boot_plan *p, struct boot_params *bp,
 		   u8 *sd, size_t sd_size, struct bootparams_result *res,

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/celldesc.h"
-#include "lib/cellcfg_write.h"
+#include "tools/lib/celldesc.h"
+#include "tools/lib/cellcfg_write.h"
 
 #define MKCELL_MAX_INPUT (1024 * 1024)
 

@@ -3,7 +3,7 @@
  * cellboot mkrom [--cpus N] -o FILE
  *
  * Writes the 64 KiB reset ROM that `cellboot qemu` gives QEMU as -bios
- * (lib/cellsim.c), for the Python QEMU cell runner and for hand-made QEMU
+ * (tools/lib/cellsim.c), for the Python QEMU cell runner and for hand-made QEMU
  * command lines.
  */
 #include <stdio.h>
@@ -11,7 +11,7 @@
 
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/util.h"
-#include "lib/cellsim.h"
+#include "tools/lib/cellsim.h"
 
 static const char usage[] =
 	"usage: cellboot mkrom [--cpus N] -o FILE\n"

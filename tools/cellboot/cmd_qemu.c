@@ -30,9 +30,9 @@
 #include "tools/cellboot/qemu_gdb.h"
 #include "tools/cellboot/qemu_run.h"
 #include "tools/cellboot/qemu_verdict.h"
-#include "lib/cellcfg_write.h"
-#include "lib/celldesc.h"
-#include "lib/cellsim.h"
+#include "tools/lib/cellcfg_write.h"
+#include "tools/lib/celldesc.h"
+#include "tools/lib/cellsim.h"
 #include "lib/jhsetup.h"
 #include "lib/params.h"
 

@@ -5,7 +5,7 @@
  * Each record is filled in its packed ABI struct (lib/abi/cell_config.h)
  * and copied to the next offset, so buf needs no alignment.
  */
-#include "lib/cellcfg_write.h"
+#include "tools/lib/cellcfg_write.h"
 #include "lib/string.h"
 
 #define WHAT "cell config"

@@ -18,8 +18,8 @@
  * tests/qemu/mkresetrom.py describes the same ROM; tests/tool compares the
  * two byte for byte.
  */
-#ifndef CELLBOOT_LIB_CELLSIM_H
-#define CELLBOOT_LIB_CELLSIM_H
+#ifndef CELLBOOT_TOOLS_LIB_CELLSIM_H
+#define CELLBOOT_TOOLS_LIB_CELLSIM_H
 
 #include "lib/types.h"
 #include "lib/error.h"

@@ -7,7 +7,7 @@
  * current line and what came before happens right there, so each error
  * names the line and the token at fault.
  */
-#include "lib/celldesc.h"
+#include "tools/lib/celldesc.h"
 #include "lib/fmt.h"
 #include "lib/range.h"
 #include "lib/string.h"

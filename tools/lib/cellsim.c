@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "lib/cellsim.h"
+#include "tools/lib/cellsim.h"
 #include "lib/string.h"
 
 /* Intel MultiProcessor Specification 1.4, chapter 4 */

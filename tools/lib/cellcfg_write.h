@@ -6,12 +6,12 @@
  * regions, irqchips, PIO regions, PCI devices, PCI capabilities. Stream
  * ids (ARM SMMU) are always empty.
  */
-#ifndef CELLBOOT_LIB_CELLCFG_WRITE_H
-#define CELLBOOT_LIB_CELLCFG_WRITE_H
+#ifndef CELLBOOT_TOOLS_LIB_CELLCFG_WRITE_H
+#define CELLBOOT_TOOLS_LIB_CELLCFG_WRITE_H
 
 #include "lib/types.h"
 #include "lib/error.h"
-#include "lib/celldesc.h"
+#include "tools/lib/celldesc.h"
 
 /*
  * cpu_set_size: whole 64-bit words (the driver reads unsigned longs),

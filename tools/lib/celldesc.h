@@ -8,8 +8,8 @@
  * copied, compared and built by hand in tests. It is large (about 20 KiB):
  * the caller owns it.
  */
-#ifndef CELLBOOT_LIB_CELLDESC_H
-#define CELLBOOT_LIB_CELLDESC_H
+#ifndef CELLBOOT_TOOLS_LIB_CELLDESC_H
+#define CELLBOOT_TOOLS_LIB_CELLDESC_H
 
 #include "lib/types.h"
 #include "lib/error.h"
