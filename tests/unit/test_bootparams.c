@@ -364,66 +364,87 @@ static void test_setup_data_guest_address_above_4g(void **state)
 
 /* ---- errors ------------------------------------------------------------------ */
 
-static void test_setup_data_area_too_small(void **state)
+/*
+ * One build with no initrd: e820 entries, with or without the Jailhouse
+ * node, a command line of cmdline_len bytes against the kernel's
+ * cmdline_size, and a setup_data area of sd_size bytes. Expected: the exact
+ * error (what, detail) with no node reported, or success using sd_used bytes.
+ */
+static void test_build_errors(void **state)
 {
+	static const struct {
+		const char *name;
+		u32 e820;
+		bool jh;
+		size_t cmdline_len;
+		u32 cmdline_size;
+		u32 sd_size;
+		const char *what, *detail;	/* NULL: must build */
+		size_t sd_used;
+		bool sd_untouched;		/* nothing written to sd */
+	} rows[] = {
+		/* the Jailhouse node needs 16 + 284 = 300 bytes */
+		{ "Jailhouse node one byte over the area",
+		  10, true, 0, 0x7ff, 299, .what = "setup_data",
+		  .detail = "type 6, 284 bytes: over 299 (0 used)" },
+		{ "Jailhouse node filling the area",
+		  10, true, 0, 0x7ff, 300, .sd_used = 300 },
+		/* the e820 node starts at 304 and needs 16 + 20 = 36 more */
+		{ "e820 node one byte over the area",
+		  129, true, 0, 0x7ff, 339, .what = "setup_data",
+		  .detail = "type 1, 20 bytes: over 339 (300 used)" },
+		{ "e820 node filling the area",
+		  129, true, 0, 0x7ff, 340, .sd_used = 340 },
+		/* no Jailhouse node: the e820 one starts at 0; 16 + 3 * 20 */
+		{ "e820 node alone one byte over the area",
+		  131, false, 0, 0x7ff, 75, .what = "setup_data",
+		  .detail = "type 1, 60 bytes: over 75 (0 used)" },
+		{ "no setup_data area",
+		  131, false, 0, 0x7ff, 0, .what = "setup_data",
+		  .detail = "type 1, 60 bytes: over 0 (0 used)" },
+		{ "command line one byte over cmdline_size",
+		  2, false, 2048, 0x7ff, SD_SIZE, .what = "cmdline",
+		  .detail = "2048 bytes > cmdline_size 2047" },
+		{ "command line of exactly cmdline_size",
+		  2, false, 2047, 0x7ff, SD_SIZE, .sd_used = 0 },
+		/* pre-2.06 limit */
+		{ "command line over a cmdline_size of 255",
+		  2, false, 256, 255, SD_SIZE, .what = "cmdline",
+		  .detail = "256 bytes > cmdline_size 255" },
+		/* the command line is checked before the e820 map */
+		{ "command line checked before the e820 map",
+		  0, false, 256, 255, SD_SIZE, .what = "cmdline",
+		  .detail = "256 bytes > cmdline_size 255" },
+		{ "one e820 entry",
+		  1, true, 0, 0x7ff, SD_SIZE, .what = "e820",
+		  .detail = "1 entries, Linux needs 2", .sd_untouched = true },
+		{ "no e820 entries",
+		  0, true, 0, 0x7ff, SD_SIZE, .what = "e820",
+		  .detail = "0 entries, Linux needs 2", .sd_untouched = true },
+	};
+
 	(void)state;
-	pattern_image();
-	jh_values();
-	e820_entries(10);
-	input(0x9000, 0, 0, 0, true);
-	in.sd_size = 299;			/* 16 + 284 = 300 needed */
-	assert_fail(build(), err, "setup_data", "type 6, 284 bytes: over 299 (0 used)");
-	assert_int_equal(res.num_setup_data, 0);
-	in.sd_size = 300;
-	assert_ok(build(), err);
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		const char *name = rows[i].name;
 
-	/* the e820 node starts at 304 and needs 16 + 20 = 36 more */
-	e820_entries(129);
-	in.sd_size = 339;
-	assert_fail(build(), err, "setup_data", "type 1, 20 bytes: over 339 (300 used)");
-	in.sd_size = 340;
-	assert_ok(build(), err);
-	assert_int_equal(res.sd_used, 340);
-
-	/* no Jailhouse node: the e820 one starts at 0 */
-	input(0x9000, 0, 0, 0, false);
-	e820_entries(131);
-	in.sd_size = 75;			/* 16 + 3 * 20 = 76 */
-	assert_fail(build(), err, "setup_data", "type 1, 60 bytes: over 75 (0 used)");
-	in.sd_size = 0;
-	assert_fail(build(), err, "setup_data", "type 1, 60 bytes: over 0 (0 used)");
-}
-
-static void test_cmdline_too_long(void **state)
-{
-	(void)state;
-	pattern_image();
-	e820_entries(2);
-	input(0x9000, 2048, 0, 0, false);
-	assert_fail(build(), err, "cmdline", "2048 bytes > cmdline_size 2047");
-	input(0x9000, 2047, 0, 0, false);	/* exactly cmdline_size: fine */
-	assert_ok(build(), err);
-	k.cmdline_size = 255;			/* pre-2.06 limit */
-	input(0x9000, 256, 0, 0, false);
-	assert_fail(build(), err, "cmdline", "256 bytes > cmdline_size 255");
-	/* the command line is checked before the e820 map */
-	e820_entries(0);
-	assert_fail(build(), err, "cmdline", "256 bytes > cmdline_size 255");
-}
-
-static void test_too_few_e820_entries(void **state)
-{
-	(void)state;
-	pattern_image();
-	e820_entries(1);
-	input(0x9000, 0, 0, 0, true);
-	jh_values();
-	assert_fail(build(), err, "e820", "1 entries, Linux needs 2");
-	e820_entries(0);
-	assert_fail(build(), err, "e820", "0 entries, Linux needs 2");
-	/* nothing was written to the setup_data area */
-	for (size_t i = 0; i < SD_SIZE; i++)
-		assert_int_equal(sd[i], 0xcc);
+		pattern_image();
+		k.cmdline_size = rows[i].cmdline_size;
+		e820_entries(rows[i].e820);
+		input(0x9000, rows[i].cmdline_len, 0, 0, rows[i].jh);
+		jh_values();
+		in.sd_size = rows[i].sd_size;
+		if (!rows[i].what) {
+			assert_row_ok(name, build(), err);
+			assert_row_equal(name, "sd_used", res.sd_used,
+					 rows[i].sd_used);
+			continue;
+		}
+		assert_row_fail(name, build(), err, rows[i].what,
+				rows[i].detail);
+		assert_row_equal(name, "num_setup_data", res.num_setup_data, 0);
+		for (size_t b = 0; rows[i].sd_untouched && b < SD_SIZE; b++)
+			assert_row_equal(name, "setup_data byte", sd[b], 0xcc);
+	}
 }
 
 /*
@@ -522,9 +543,7 @@ int main(void)
 		cmocka_unit_test(test_e820_ext_node),
 		cmocka_unit_test(test_setup_data_chain),
 		cmocka_unit_test(test_setup_data_guest_address_above_4g),
-		cmocka_unit_test(test_setup_data_area_too_small),
-		cmocka_unit_test(test_cmdline_too_long),
-		cmocka_unit_test(test_too_few_e820_entries),
+		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_no_initrd_zeroes_ramdisk_fields),
 		cmocka_unit_test(test_debian_shaped_header),
 		cmocka_unit_test(test_real_kernel_header),
