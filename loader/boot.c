@@ -15,14 +15,15 @@
 #include "loader/map.h"
 #include "loader/cpus.h"
 #include "arch/x86/copy.h"
+#include "arch/x86/entry.h"
+#include "arch/x86/handoff.h"
 #include "arch/x86/io.h"
+#include "arch/x86/tsc.h"
 #include "lib/bootparams.h"
 #include "lib/elf.h"
 #include "lib/jhsetup.h"
 #include "lib/layout.h"
 #include "lib/string.h"
-
-void handoff_jump(u64 entry, u64 boot_params) __attribute__((noreturn));
 
 /* the big ones static: a smaller frame, shorter code */
 static struct bzimage k;

@@ -15,9 +15,18 @@ static enum log_level log_level = LOG_DEFAULT;
 static struct jailhouse_comm_region *comm;
 static u64 bytes_out;
 
+/*
+ * The one place a console kind of the params becomes the UART's access
+ * mode: the two enums list the 8250 kinds in the same order.
+ */
+_Static_assert(CONSOLE_MMIO8 - CONSOLE_IO == UART_MMIO8 - UART_PIO &&
+	       CONSOLE_MMIO32 - CONSOLE_IO == UART_MMIO32 - UART_PIO,
+	       "console_kind and uart_access disagree on the 8250 kinds");
+
 void console_set_uart(enum console_kind kind, u64 base, u32 divisor)
 {
-	uart.kind = kind;	/* CONSOLE_IO, CONSOLE_MMIO8 or CONSOLE_MMIO32 */
+	/* CONSOLE_IO, CONSOLE_MMIO8 or CONSOLE_MMIO32 (console_select.c) */
+	uart.access = (enum uart_access)(kind - CONSOLE_IO + UART_PIO);
 	uart.base = base;
 	uart8250_init(&uart, divisor);
 }
@@ -44,7 +53,7 @@ u64 console_bytes(void)
 
 static void put(const char *s, size_t n)
 {
-	if (uart.kind > CONSOLE_NONE)
+	if (uart.access)
 		uart8250_write(&uart, s, n);
 	if (hypercall_out)
 		for (size_t i = 0; i < n; i++)

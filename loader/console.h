@@ -10,6 +10,7 @@
 #include "lib/params.h"
 #include "lib/abi/comm_region.h"
 
+/* kind: CONSOLE_IO, CONSOLE_MMIO8 or CONSOLE_MMIO32; divisor 0 keeps the line */
 void console_set_uart(enum console_kind kind, u64 base, u32 divisor);
 void console_set_hypercall(bool on);
 void console_set_level(enum log_level level);

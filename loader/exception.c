@@ -4,10 +4,8 @@
  * one error line, the cell state FAILED and a parked CPU, never a reset.
  */
 #include "loader/console.h"
+#include "arch/x86/entry.h"
 #include "arch/x86/io.h"
-
-void exception_report(u64 vector, u64 error_code, u64 rip, u64 cr2)
-	__attribute__((noreturn));
 
 /* Intel SDM vol. 3, table "Protected-Mode Exceptions and Interrupts" */
 static const char names[][4] = {

@@ -6,11 +6,11 @@
  */
 #include "loader/state.h"
 #include "loader/console.h"
+#include "arch/x86/entry.h"
+#include "arch/x86/tsc.h"
 #include "lib/fmt.h"
 #include "lib/layout.h"
 #include "lib/version.h"
-
-void cellboot_main(void);
 
 static struct loader_state state;
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "arch/x86/apic.h"
 #include "arch/x86/io.h"
+#include "arch/x86/tsc.h"
 
 #define APIC_ICR_LOW		0x300
 #define APIC_ICR_HIGH		0x310
@@ -31,7 +32,7 @@ static void send_ipi(u64 mmio, u32 icr)
 			break;
 }
 
-void apic_wake_others(u8 vector, void (*delay_us)(u32))
+void apic_wake_others(u8 vector)
 {
 	u64 mmio = apic_mmio_base();
 

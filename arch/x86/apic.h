@@ -10,8 +10,9 @@ u64 apic_mmio_base(void);
 
 /*
  * Sends INIT, then two SIPIs to `vector` (start at vector << 12) to all
- * CPUs but this one. delay_us(n) must busy-wait at least n microseconds.
+ * CPUs but this one, with the waits between them on the TSC (arch/x86/tsc.h:
+ * its rate must be set first).
  */
-void apic_wake_others(u8 vector, void (*delay_us)(u32));
+void apic_wake_others(u8 vector);
 
 #endif

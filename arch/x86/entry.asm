@@ -148,12 +148,19 @@ long_mode:
 	jmp	.halt
 
 ; GDT: 0x10/0x18 are the selectors Linux's 64-bit boot protocol asks for.
+; Each descriptor sits at the offset its CB_SEL_* (lib/layout.h) names: the
+; TIMES pads up to it, and fails to assemble if the selectors are out of
+; order or overlap.
+%macro gdt_entry 2
+	times	%1 - ($ - gdt) db 0
+	dq	%2
+%endmacro
 align 8
 gdt:
 	dq	0
-	dq	0x00cf9a000000ffff	; 0x08 32-bit code, flat
-	dq	0x00af9a000000ffff	; 0x10 64-bit code
-	dq	0x00cf92000000ffff	; 0x18 data, flat, read/write
+	gdt_entry CB_SEL_CODE32, 0x00cf9a000000ffff	; 32-bit code, flat
+	gdt_entry CB_SEL_CODE64, 0x00af9a000000ffff	; 64-bit code
+	gdt_entry CB_SEL_DATA, 0x00cf92000000ffff	; data, flat, read/write
 gdt_end:
 gdt_ptr:
 	dw	gdt_end - gdt - 1

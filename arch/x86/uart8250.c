@@ -20,14 +20,14 @@
 
 static void reg_write(const struct uart8250 *u, unsigned int reg, u8 v)
 {
-	switch (u->kind) {
-	case CONSOLE_IO:
+	switch (u->access) {
+	case UART_PIO:
 		outb((u16)(u->base + reg), v);
 		break;
-	case CONSOLE_MMIO8:
+	case UART_MMIO8:
 		mmio_write8(u->base + reg, v);
 		break;
-	case CONSOLE_MMIO32:
+	case UART_MMIO32:
 		mmio_write32(u->base + 4 * reg, v);
 		break;
 	default:
@@ -37,12 +37,12 @@ static void reg_write(const struct uart8250 *u, unsigned int reg, u8 v)
 
 static u8 reg_read(const struct uart8250 *u, unsigned int reg)
 {
-	switch (u->kind) {
-	case CONSOLE_IO:
+	switch (u->access) {
+	case UART_PIO:
 		return inb((u16)(u->base + reg));
-	case CONSOLE_MMIO8:
+	case UART_MMIO8:
 		return mmio_read8(u->base + reg);
-	case CONSOLE_MMIO32:
+	case UART_MMIO32:
 		return (u8)mmio_read32(u->base + 4 * reg);
 	default:
 		return UART_LSR_THRE;

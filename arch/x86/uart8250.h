@@ -3,10 +3,17 @@
 #ifndef CELLBOOT_ARCH_X86_UART8250_H
 #define CELLBOOT_ARCH_X86_UART8250_H
 
-#include "lib/params.h"
+#include "lib/types.h"
+
+/* How the registers are reached; 0 (none of these) means no UART. */
+enum uart_access {
+	UART_PIO = 1,		/* I/O ports, 1-byte register distance */
+	UART_MMIO8,		/* MMIO, 8-bit access, 1-byte distance */
+	UART_MMIO32,		/* MMIO, 32-bit access, 4-byte distance */
+};
 
 struct uart8250 {
-	enum console_kind kind;	/* CONSOLE_IO, CONSOLE_MMIO8, CONSOLE_MMIO32 */
+	enum uart_access access;
 	u64 base;
 	u32 burst;		/* bytes per wait for an empty transmitter */
 };
