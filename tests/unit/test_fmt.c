@@ -169,41 +169,36 @@ static void test_mixed_arguments(void **state)
 	    12345ul, 6ul);
 }
 
+/*
+ * One truncation case: formatting into an 8-byte buffer of 'Z's with the
+ * given size returns rc and leaves exactly the 8 bytes want8.
+ */
+#define TRUNC(name, size, rc, want8, ...) do {				\
+		char small_[8];						\
+									\
+		memset(small_, 'Z', sizeof(small_));			\
+		assert_row_equal((name), "return value",		\
+				 cb_snprintf(small_, (size), __VA_ARGS__), (rc)); \
+		if (memcmp(small_, (want8), 8) != 0) {			\
+			print_message("row \"%s\": buffer\n", (name));	\
+			assert_memory_equal(small_, (want8), 8);	\
+		}							\
+	} while (0)
+
 static void test_truncation(void **state)
 {
-	char small[8];
-
 	(void)state;
-	memset(small, 'Z', sizeof(small));
-	assert_int_equal(cb_snprintf(small, 5, "%s", "abcdefgh"), 8);
-	assert_memory_equal(small, "abcd\0ZZZ", 8);
-
-	memset(small, 'Z', sizeof(small));
-	assert_int_equal(cb_snprintf(small, 4, "%#lx", 0x123456ul), 8);
-	assert_memory_equal(small, "0x1\0ZZZZ", 8);
-
-	memset(small, 'Z', sizeof(small));
-	assert_int_equal(cb_snprintf(small, 1, "abc"), 3);
-	assert_memory_equal(small, "\0ZZZZZZZ", 8);
-
-	memset(small, 'Z', sizeof(small));
-	assert_int_equal(cb_snprintf(small, 0, "abc %u", 12345u), 9);
-	assert_memory_equal(small, "ZZZZZZZZ", 8);	/* size 0: no write */
+	TRUNC("string cut to 4", 5, 8, "abcd\0ZZZ", "%s", "abcdefgh");
+	TRUNC("hex cut to 3", 4, 8, "0x1\0ZZZZ", "%#lx", 0x123456ul);
+	TRUNC("size 1: only the NUL", 1, 3, "\0ZZZZZZZ", "abc");
+	/* size 0: no write */
+	TRUNC("size 0: nothing written", 0, 9, "ZZZZZZZZ", "abc %u", 12345u);
 	assert_int_equal(cb_snprintf(NULL, 0, "%s-%u", "abc", 7u), 5);
-
 	/* exactly fitting: len == size - 1 */
-	memset(small, 'Z', sizeof(small));
-	assert_int_equal(cb_snprintf(small, 8, "%s", "1234567"), 7);
-	assert_memory_equal(small, "1234567\0", 8);
-	/* one more than fits */
-	memset(small, 'Z', sizeof(small));
-	assert_int_equal(cb_snprintf(small, 8, "%s", "12345678"), 8);
-	assert_memory_equal(small, "1234567\0", 8);
-
+	TRUNC("exactly fitting", 8, 7, "1234567\0", "%s", "1234567");
+	TRUNC("one more than fits", 8, 8, "1234567\0", "%s", "12345678");
 	/* padding is truncated and counted like text */
-	memset(small, 'Z', sizeof(small));
-	assert_int_equal(cb_snprintf(small, 4, "%6u", 1u), 6);
-	assert_memory_equal(small, "   \0ZZZZ", 8);
+	TRUNC("padding cut like text", 4, 6, "   \0ZZZZ", "%6u", 1u);
 }
 
 static void test_unsupported_printed_literally(void **state)
