@@ -58,31 +58,106 @@ static int parse(u64 avail)
 	return bzimage_parse(img, avail, LOAD, &k, &err);
 }
 
-static void expect_error(u64 avail, const char *detail)
+/*
+ * The synthetic image with up to two header fields overwritten (or all
+ * zeros), parsed with avail bytes: the exact error, or success.
+ */
+struct hdr_row {
+	const char *name;
+	struct {
+		u16 off;
+		u8 width;			/* 1, 2, 4 or 8 bytes; 0: none */
+		u64 val;
+	} set[2];
+	bool zeros;				/* the whole file zero instead */
+	u64 avail;
+	const char *detail;			/* NULL: must parse */
+};
+
+#define SET(off, width, val)	{ (off), (width), (val) }
+
+static void run_hdr_rows(const struct hdr_row *rows, size_t n)
 {
-	assert_fail(parse(avail), err, "kernel", detail);
+	for (size_t i = 0; i < n; i++) {
+		const struct hdr_row *r = &rows[i];
+
+		make_image();
+		if (r->zeros)
+			memset(img, 0, IMG_SIZE);
+		for (int s = 0; s < 2; s++) {
+			switch (r->set[s].width) {
+			case 1: wr8(img, r->set[s].off, (u8)r->set[s].val); break;
+			case 2: wr16(img, r->set[s].off, (u16)r->set[s].val); break;
+			case 4: wr32(img, r->set[s].off, (u32)r->set[s].val); break;
+			case 8: wr64(img, r->set[s].off, r->set[s].val); break;
+			}
+		}
+		if (r->detail)
+			assert_row_fail(r->name, parse(r->avail), err, "kernel",
+					r->detail);
+		else
+			assert_row_ok(r->name, parse(r->avail), err);
+	}
+}
+
+#define RUN_HDR(rows) run_hdr_rows((rows), ARRAY_SIZE(rows))
+
+/* What bzimage_parse must report for a header. */
+struct bz_want {
+	u64 load_addr;
+	u32 setup_size;
+	u64 pm_addr, pm_size;
+	u32 header_end;
+	u16 version;
+	u32 init_size, kernel_alignment;
+	u64 pref_address;
+	bool relocatable;
+	u16 xloadflags;
+	u32 cmdline_size, initrd_addr_max;
+	u32 payload_offset, payload_length;
+};
+
+static void expect_parsed(const char *name, const struct bz_want *w)
+{
+	assert_row_equal(name, "load_addr", k.load_addr, w->load_addr);
+	assert_row_equal(name, "setup_size", k.setup_size, w->setup_size);
+	assert_row_equal(name, "pm_addr", k.pm_addr, w->pm_addr);
+	assert_row_equal(name, "pm_size", k.pm_size, w->pm_size);
+	assert_row_equal(name, "header_end", k.header_end, w->header_end);
+	assert_row_equal(name, "version", k.version, w->version);
+	assert_row_equal(name, "init_size", k.init_size, w->init_size);
+	assert_row_equal(name, "kernel_alignment", k.kernel_alignment,
+			 w->kernel_alignment);
+	assert_row_equal(name, "pref_address", k.pref_address, w->pref_address);
+	assert_row_equal(name, "relocatable", k.relocatable, w->relocatable);
+	assert_row_equal(name, "xloadflags", k.xloadflags, w->xloadflags);
+	assert_row_equal(name, "cmdline_size", k.cmdline_size, w->cmdline_size);
+	assert_row_equal(name, "initrd_addr_max", k.initrd_addr_max,
+			 w->initrd_addr_max);
+	assert_row_equal(name, "payload_offset", k.hdr->payload_offset,
+			 w->payload_offset);
+	assert_row_equal(name, "payload_length", k.hdr->payload_length,
+			 w->payload_length);
 }
 
 static void test_good_header(void **state)
 {
+	static const struct bz_want want = {
+		.load_addr = LOAD, .setup_size = 0xa00, .pm_addr = LOAD + 0xa00,
+		.pm_size = 0x1000, .header_end = 0x26c, .version = 0x020f,
+		.init_size = 0x10000, .kernel_alignment = 0x200000,
+		.pref_address = 0x1000000, .relocatable = true,
+		.xloadflags = 0x7f, .cmdline_size = 0x7ff,
+		.initrd_addr_max = 0x7fffffff, .payload_offset = 0x100,
+		.payload_length = 0x800,
+	};
+
 	(void)state;
 	make_image();
 	assert_ok(parse(IMG_SIZE), err);
 	assert_ptr_equal(k.image, img);
 	assert_ptr_equal(k.hdr, (const void *)(img + 0x1f1));
-	assert_int_equal(k.load_addr, LOAD);
-	assert_int_equal(k.setup_size, 0xa00);
-	assert_int_equal(k.pm_addr, LOAD + 0xa00);
-	assert_int_equal(k.pm_size, 0x1000);
-	assert_int_equal(k.header_end, 0x26c);
-	assert_int_equal(k.version, 0x020f);
-	assert_int_equal(k.init_size, 0x10000);
-	assert_int_equal(k.kernel_alignment, 0x200000);
-	assert_int_equal(k.pref_address, 0x1000000);
-	assert_true(k.relocatable);
-	assert_int_equal(k.xloadflags, 0x7f);
-	assert_int_equal(k.cmdline_size, 0x7ff);
-	assert_int_equal(k.initrd_addr_max, 0x7fffffff);
+	expect_parsed("synthetic header", &want);
 	assert_ptr_equal(k.version_str, (const char *)img + VERSION_AT);
 	assert_int_equal(k.version_len, 10);		/* "6.1.0-test" */
 	assert_string_equal(bzimage_compression(&k), "xz");
@@ -101,13 +176,22 @@ static void test_short_buffer(void **state)
 {
 	u8 *exact;
 
+	static const struct hdr_row rows[] = {
+		{ "header one byte short", .avail = 0x26b,
+		  .detail = "0x100000: 0x26b bytes loaded or in RAM there, "
+			    "header needs 0x26c" },
+		{ "nothing loaded", .avail = 0,
+		  .detail = "0x100000: 0x0 bytes loaded or in RAM there, "
+			    "header needs 0x26c" },
+		/* the whole header but not the file */
+		{ "header but not the file", .avail = 0x26c,
+		  .detail = "setup 0xa00 + code 0x1000 > 0x26c loaded" },
+		{ "file one byte short", .avail = IMG_SIZE - 1,
+		  .detail = "setup 0xa00 + code 0x1000 > 0x19ff loaded" },
+	};
+
 	(void)state;
-	make_image();
-	expect_error(0x26b, "0x100000: 0x26b bytes loaded or in RAM there, header needs 0x26c");
-	expect_error(0, "0x100000: 0x0 bytes loaded or in RAM there, header needs 0x26c");
-	/* the whole header but not the file */
-	expect_error(0x26c, "setup 0xa00 + code 0x1000 > 0x26c loaded");
-	expect_error(IMG_SIZE - 1, "setup 0xa00 + code 0x1000 > 0x19ff loaded");
+	RUN_HDR(rows);
 
 	/* only the first avail bytes are read: an exact heap copy (ASan) */
 	exact = malloc(0x26c);
@@ -122,33 +206,37 @@ static void test_short_buffer(void **state)
 	free(exact);
 }
 
+#define NOT_BZIMAGE(fields) \
+	"0x100000: " fields ", want a 64-bit bzImage >= 2.12"
+
 static void test_magic_rejections(void **state)
 {
+	static const struct hdr_row rows[] = {
+		{ "boot_flag 0xaa56", { SET(0x1fe, 2, 0xaa56) },
+		  .avail = IMG_SIZE,
+		  .detail = NOT_BZIMAGE("boot_flag 0xaa56 header 0x53726448 "
+					"protocol 0x20f xloadflags 0x7f") },
+		{ "magic HdrT", { SET(0x202, 4, 0x54726448) },	/* "HdrT" */
+		  .avail = IMG_SIZE,
+		  .detail = NOT_BZIMAGE("boot_flag 0xaa55 header 0x54726448 "
+					"protocol 0x20f xloadflags 0x7f") },
+		/* 2.11: no xloadflags */
+		{ "protocol 2.11", { SET(0x206, 2, 0x020b) },
+		  .avail = IMG_SIZE,
+		  .detail = NOT_BZIMAGE("boot_flag 0xaa55 header 0x53726448 "
+					"protocol 0x20b xloadflags 0x7f") },
+		{ "no XLF_KERNEL_64", { SET(0x236, 2, 0x7e) },
+		  .avail = IMG_SIZE,
+		  .detail = NOT_BZIMAGE("boot_flag 0xaa55 header 0x53726448 "
+					"protocol 0x20f xloadflags 0x7e") },
+		/* an all-zero file (e.g. nothing loaded there) */
+		{ "all zeros", .zeros = true, .avail = IMG_SIZE,
+		  .detail = NOT_BZIMAGE("boot_flag 0x0 header 0x0 "
+					"protocol 0x0 xloadflags 0x0") },
+	};
+
 	(void)state;
-	make_image();
-	wr16(img, 0x1fe, 0xaa56);
-	expect_error(IMG_SIZE, "0x100000: boot_flag 0xaa56 header 0x53726448 "
-		     "protocol 0x20f xloadflags 0x7f, want a 64-bit bzImage >= 2.12");
-
-	make_image();
-	memcpy(img + 0x202, "HdrT", 4);
-	expect_error(IMG_SIZE, "0x100000: boot_flag 0xaa55 header 0x54726448 "
-		     "protocol 0x20f xloadflags 0x7f, want a 64-bit bzImage >= 2.12");
-
-	make_image();
-	wr16(img, 0x206, 0x020b);		/* 2.11: no xloadflags */
-	expect_error(IMG_SIZE, "0x100000: boot_flag 0xaa55 header 0x53726448 "
-		     "protocol 0x20b xloadflags 0x7f, want a 64-bit bzImage >= 2.12");
-
-	make_image();
-	wr16(img, 0x236, 0x7e);			/* no XLF_KERNEL_64 */
-	expect_error(IMG_SIZE, "0x100000: boot_flag 0xaa55 header 0x53726448 "
-		     "protocol 0x20f xloadflags 0x7e, want a 64-bit bzImage >= 2.12");
-
-	/* an all-zero file (e.g. nothing loaded there) */
-	memset(img, 0, IMG_SIZE);
-	expect_error(IMG_SIZE, "0x100000: boot_flag 0x0 header 0x0 "
-		     "protocol 0x0 xloadflags 0x0, want a 64-bit bzImage >= 2.12");
+	RUN_HDR(rows);
 
 	/* the boundaries that pass: protocol 2.12, only XLF_KERNEL_64 */
 	make_image();
@@ -161,37 +249,40 @@ static void test_magic_rejections(void **state)
 
 static void test_sizes(void **state)
 {
+	static const struct hdr_row rows[] = {
+		{ "syssize 0", { SET(0x1f4, 4, 0) }, .avail = IMG_SIZE,
+		  .detail = "setup 0xa00 + code 0x0 > 0x1a00 loaded" },
+		{ "init_size below the code size",
+		  { SET(0x260, 4, PM_SIZE - 1) }, .avail = IMG_SIZE,
+		  .detail = "init_size 0xfff below or payload 0x100+0x800 "
+			    "past the code size 0x1000" },
+		{ "init_size equal to the code size",
+		  { SET(0x260, 4, PM_SIZE) }, .avail = IMG_SIZE },
+		{ "payload ending at 0x1001",
+		  { SET(0x248, 4, 0x900), SET(0x24c, 4, 0x701) },
+		  .avail = IMG_SIZE,
+		  .detail = "init_size 0x10000 below or payload 0x900+0x701 "
+			    "past the code size 0x1000" },
+		{ "payload ending at the code size",
+		  { SET(0x248, 4, 0x900), SET(0x24c, 4, 0x700) },
+		  .avail = IMG_SIZE },
+		/* offset + length is computed in 64 bits */
+		{ "payload offset + length past 2^32",
+		  { SET(0x248, 4, 0xffffffff), SET(0x24c, 4, 0x2) },
+		  .avail = IMG_SIZE,
+		  .detail = "init_size 0x10000 below or payload 0xffffffff+0x2 "
+			    "past the code size 0x1000" },
+		/* syssize is in 16-byte paragraphs: 16 more bytes */
+		{ "syssize one paragraph over the file",
+		  { SET(0x1f4, 4, PM_SIZE / 16 + 1) }, .avail = IMG_SIZE,
+		  .detail = "setup 0xa00 + code 0x1010 > 0x1a00 loaded" },
+	};
+
 	(void)state;
-	make_image();
-	wr32(img, 0x1f4, 0);				/* syssize 0 */
-	expect_error(IMG_SIZE, "setup 0xa00 + code 0x0 > 0x1a00 loaded");
-
-	make_image();
-	wr32(img, 0x260, PM_SIZE - 1);			/* init_size < pm_size */
-	expect_error(IMG_SIZE, "init_size 0xfff below or payload 0x100+0x800 "
-		     "past the code size 0x1000");
-	wr32(img, 0x260, PM_SIZE);			/* equal: fine */
-	assert_ok(parse(IMG_SIZE), err);
-
-	make_image();
-	wr32(img, 0x248, 0x900);
-	wr32(img, 0x24c, 0x701);			/* ends at 0x1001 */
-	expect_error(IMG_SIZE, "init_size 0x10000 below or payload 0x900+0x701 "
-		     "past the code size 0x1000");
-	wr32(img, 0x24c, 0x700);			/* ends at 0x1000 */
-	assert_ok(parse(IMG_SIZE), err);
-
-	/* offset + length is computed in 64 bits */
-	make_image();
-	wr32(img, 0x248, 0xffffffff);
-	wr32(img, 0x24c, 0x2);
-	expect_error(IMG_SIZE, "init_size 0x10000 below or payload 0xffffffff+0x2 "
-		     "past the code size 0x1000");
-
-	/* syssize is in 16-byte paragraphs: 0x1000/16 + 1 needs 16 more bytes */
+	RUN_HDR(rows);
+	/* loaded with the 16 more bytes it asks for: fine */
 	make_image();
 	wr32(img, 0x1f4, PM_SIZE / 16 + 1);
-	expect_error(IMG_SIZE, "setup 0xa00 + code 0x1010 > 0x1a00 loaded");
 	assert_ok(parse(IMG_SIZE + 16), err);
 	assert_int_equal(k.pm_size, 0x1010);
 }
@@ -215,7 +306,9 @@ static void test_setup_sects(void **state)
 
 	make_image();
 	wr8(img, 0x1f1, 39);			/* Debian's */
-	expect_error(IMG_SIZE, "setup 0x5000 + code 0x1000 > 0x1a00 loaded");
+	assert_row_fail("setup_sects 39, setup code not loaded",
+			parse(IMG_SIZE), err, "kernel",
+			"setup 0x5000 + code 0x1000 > 0x1a00 loaded");
 	assert_ok(parse(0x5000 + PM_SIZE), err);
 	assert_int_equal(k.setup_size, 0x5000);
 
@@ -254,33 +347,47 @@ static void test_header_end_clamp(void **state)
 	}
 }
 
+#define ALIGN_ROW(name, a, detail_) \
+	{ (name), { SET(0x230, 4, (a)) }, .avail = IMG_SIZE, .detail = (detail_) }
+#define FIXED_ROW(name, pref, detail_) \
+	{ (name), { SET(0x234, 1, 0), SET(0x258, 8, (pref)) }, \
+	  .avail = IMG_SIZE, .detail = (detail_) }
+
 static void test_alignment_rules(void **state)
 {
+	static const struct hdr_row rows[] = {
+		ALIGN_ROW("alignment 1 MiB", 0x100000,
+			  "kernel_alignment 0x100000 not 2^n >= 2 MiB"),
+		ALIGN_ROW("alignment 3 MiB", 0x300000,
+			  "kernel_alignment 0x300000 not 2^n >= 2 MiB"),
+		ALIGN_ROW("alignment 0", 0,
+			  "kernel_alignment 0x0 not 2^n >= 2 MiB"),
+		ALIGN_ROW("alignment 2 MiB - 1", 0x1fffff,
+			  "kernel_alignment 0x1fffff not 2^n >= 2 MiB"),
+		ALIGN_ROW("alignment 0xffffffff", 0xffffffff,
+			  "kernel_alignment 0xffffffff not 2^n >= 2 MiB"),
+		ALIGN_ROW("alignment 2 GiB", 0x80000000, NULL),
+		/*
+		 * non-relocatable: pref_address must be 2 MiB aligned,
+		 * alignment is not looked at
+		 */
+		FIXED_ROW("fixed, pref_address 17 MiB", 0x1100000,
+			  "pref_address 0x1100000 not 2 MiB aligned"),
+		FIXED_ROW("fixed, pref_address 2^44 + 1", 0x100000000001ull,
+			  "pref_address 0x100000000001 not 2 MiB aligned"),
+	};
+
 	(void)state;
+	RUN_HDR(rows);
+	/* a larger power of two is kept as is */
 	make_image();
-	wr32(img, 0x230, 0x100000);
-	expect_error(IMG_SIZE, "kernel_alignment 0x100000 not 2^n >= 2 MiB");
-	wr32(img, 0x230, 0x300000);
-	expect_error(IMG_SIZE, "kernel_alignment 0x300000 not 2^n >= 2 MiB");
-	wr32(img, 0x230, 0);
-	expect_error(IMG_SIZE, "kernel_alignment 0x0 not 2^n >= 2 MiB");
-	wr32(img, 0x230, 0x1fffff);
-	expect_error(IMG_SIZE, "kernel_alignment 0x1fffff not 2^n >= 2 MiB");
-	wr32(img, 0x230, 0xffffffff);
-	expect_error(IMG_SIZE, "kernel_alignment 0xffffffff not 2^n >= 2 MiB");
 	wr32(img, 0x230, 0x400000);
 	assert_ok(parse(IMG_SIZE), err);
 	assert_int_equal(k.kernel_alignment, 0x400000);
-	wr32(img, 0x230, 0x80000000);
-	assert_ok(parse(IMG_SIZE), err);
 
-	/* non-relocatable: pref_address must be 2 MiB aligned, alignment is not looked at */
+	/* fixed at an aligned pref_address: any alignment */
 	make_image();
 	wr8(img, 0x234, 0);
-	wr64(img, 0x258, 0x1100000);
-	expect_error(IMG_SIZE, "pref_address 0x1100000 not 2 MiB aligned");
-	wr64(img, 0x258, 0x100000000001ull);
-	expect_error(IMG_SIZE, "pref_address 0x100000000001 not 2 MiB aligned");
 	wr64(img, 0x258, 0x1000000);
 	wr32(img, 0x230, 0x1000);
 	assert_ok(parse(IMG_SIZE), err);
@@ -434,6 +541,18 @@ static void test_compression(void **state)
 
 static void test_debian_shaped_fixture(void **state)
 {
+	static const struct bz_want want = {
+		.load_addr = 0x1000000 - 0x5000,
+		.setup_size = 0x5000,		/* setup_sects 39 */
+		.pm_addr = 0x1000000,
+		.pm_size = 0x7d8200,		/* syssize 0x7d820 */
+		.header_end = 0x26c,		/* jump EB 6A */
+		.version = 0x020f, .init_size = 0x3f98000,
+		.kernel_alignment = 0x200000, .pref_address = 0x1000000,
+		.relocatable = true, .xloadflags = 0x7f, .cmdline_size = 0x7ff,
+		.initrd_addr_max = 0x7fffffff, .payload_offset = 0x2cc,
+		.payload_length = 0x7bf070,
+	};
 	size_t len = 0;
 	u8 *file = bzfixture_debian61(&len);
 
@@ -441,20 +560,7 @@ static void test_debian_shaped_fixture(void **state)
 	err_reset(&err);
 	/* loaded the way jailhouse-cell-linux does: pm part at pref_address */
 	assert_ok(bzimage_parse(file, len, 0x1000000 - 0x5000, &k, &err), err);
-	assert_int_equal(k.setup_size, 0x5000);		/* setup_sects 39 */
-	assert_int_equal(k.pm_addr, 0x1000000);
-	assert_int_equal(k.pm_size, 0x7d8200);		/* syssize 0x7d820 */
-	assert_int_equal(k.header_end, 0x26c);		/* jump EB 6A */
-	assert_int_equal(k.version, 0x020f);
-	assert_int_equal(k.init_size, 0x3f98000);
-	assert_int_equal(k.kernel_alignment, 0x200000);
-	assert_int_equal(k.pref_address, 0x1000000);
-	assert_true(k.relocatable);
-	assert_int_equal(k.xloadflags, 0x7f);
-	assert_int_equal(k.cmdline_size, 0x7ff);
-	assert_int_equal(k.initrd_addr_max, 0x7fffffff);
-	assert_int_equal(k.hdr->payload_offset, 0x2cc);
-	assert_int_equal(k.hdr->payload_length, 0x7bf070);
+	expect_parsed("Debian 6.1 fixture", &want);
 	assert_string_equal(bzimage_compression(&k), "xz");
 	assert_int_equal(k.version_len, strlen(FIX_VERSION));
 	assert_memory_equal(k.version_str, FIX_VERSION, strlen(FIX_VERSION));
@@ -481,7 +587,8 @@ static void test_real_kernel(void **state)
 	u32 sects, setup, pm_size, init, align, plen, payload;
 	u64 pref, load, rt;
 	const char *ver;
-	char want[160];
+	char want_ver[160];
+	struct bz_want want;
 
 	(void)state;
 	file = test_kernel_or_skip(&len);
@@ -505,34 +612,31 @@ static void test_real_kernel(void **state)
 	err_reset(&err);
 	assert_ok(bzimage_parse(file, len, load, &k, &err), err);
 	assert_ptr_equal(k.image, file);
-	assert_int_equal(k.load_addr, load);
-	assert_int_equal(k.setup_size, setup);
-	assert_int_equal(k.pm_addr, pref);
-	assert_int_equal(k.pm_size, pm_size);
-	assert_int_equal(k.header_end, 0x202 + file[0x201]);
-	assert_int_equal(k.version, rd16(file, 0x206));
-	assert_int_equal(k.init_size, init);
-	assert_int_equal(k.kernel_alignment, align);
-	assert_int_equal(k.pref_address, pref);
-	assert_int_equal(k.relocatable, file[0x234] != 0);
-	assert_int_equal(k.xloadflags, rd16(file, 0x236));
-	assert_int_equal(k.cmdline_size, rd32(file, 0x238));
-	assert_int_equal(k.initrd_addr_max, rd32(file, 0x22c));
-	assert_int_equal(k.hdr->payload_offset, payload);
-	assert_int_equal(k.hdr->payload_length, plen);
+	want = (struct bz_want){
+		.load_addr = load, .setup_size = setup, .pm_addr = pref,
+		.pm_size = pm_size, .header_end = 0x202 + file[0x201],
+		.version = rd16(file, 0x206), .init_size = init,
+		.kernel_alignment = align, .pref_address = pref,
+		.relocatable = file[0x234] != 0,
+		.xloadflags = rd16(file, 0x236),
+		.cmdline_size = rd32(file, 0x238),
+		.initrd_addr_max = rd32(file, 0x22c),
+		.payload_offset = payload, .payload_length = plen,
+	};
+	expect_parsed("test kernel", &want);
 	assert_true(payload + (u64)plen <= pm_size);
 	assert_string_not_equal(bzimage_compression(&k), "unknown");
 
 	/* the version string: at 0x200 + kernel_version, up to the first space */
 	ver = (const char *)file + 0x200 + rd16(file, 0x20e);
 	vlen = strcspn(ver, " ");
-	assert_true(vlen > 0 && vlen < sizeof(want));
-	snprintf(want, sizeof(want), "%.*s", (int)vlen, ver);
+	assert_true(vlen > 0 && vlen < sizeof(want_ver));
+	snprintf(want_ver, sizeof(want_ver), "%.*s", (int)vlen, ver);
 	print_message("test kernel version %s, init_size %#x, pref_address %#llx\n",
-		      want, init, (unsigned long long)pref);
+		      want_ver, init, (unsigned long long)pref);
 	assert_non_null(k.version_str);
 	assert_int_equal(k.version_len, vlen);
-	assert_memory_equal(k.version_str, want, vlen);
+	assert_memory_equal(k.version_str, want_ver, vlen);
 
 	/* at pref_address it runs in place; a load 1 byte higher realigns */
 	assert_int_equal(bzimage_runtime_start(&k, k.pm_addr), pref);
@@ -541,10 +645,10 @@ static void test_real_kernel(void **state)
 
 	/* truncated by one byte of the code part */
 	err_reset(&err);
-	snprintf(want, sizeof(want), "setup %#x + code %#x > %#x loaded",
+	snprintf(want_ver, sizeof(want_ver), "setup %#x + code %#x > %#x loaded",
 		 setup, pm_size, setup + pm_size - 1);
 	assert_fail(bzimage_parse(file, setup + pm_size - 1, load, &k, &err), err,
-		    "kernel", want);
+		    "kernel", want_ver);
 	free(file);
 }
 
