@@ -4,23 +4,14 @@
  * (raw offsets from docs/jailhouse-abi.md 5, not the structs), and round trips
  * through the loader's own parser lib/cellcfg.c.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
-
+#include "tests/unit/helpers.h"
 #include "tools/lib/celldesc.h"
 #include "lib/cellcfg.h"
 #include "tools/lib/cellcfg_write.h"
 
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
 #define ALL_RAM 0x4full		/* r,w,x,dma,loadable */
+/* The two header lines most cases start with: their body is line 3. */
+#define HDR "name t\ncpus 1\n"
 
 static struct cell_desc d;
 static struct cb_err err;
@@ -36,68 +27,45 @@ static void parse_ok(const char *body)
 {
 	char text[8192];
 
-	snprintf(text, sizeof(text), "name t\ncpus 1\n%s", body);
+	snprintf(text, sizeof(text), HDR "%s", body);
 	if (parse(text) != 0)
 		fail_msg("unexpected error: %s: %s", err.what, err.detail);
 }
 
-/* body follows two header lines, so its first line is line 3. */
+/* A text the parser must refuse with exactly this error detail. */
+struct err_row {
+	const char *name;
+	const char *text;
+	const char *detail;
+};
+
+static void expect_errors(const struct err_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		assert_row_fail(rows[i].name, parse(rows[i].text), err,
+				"cell description", rows[i].detail);
+}
+
+/* The same for a text built at run time: body after HDR. */
 static void expect_error(const char *body, const char *detail)
 {
 	char text[8192];
 
-	snprintf(text, sizeof(text), "name t\ncpus 1\n%s", body);
-	assert_int_equal(parse(text), -1);
-	assert_string_equal(err.what, "cell description");
-	assert_string_equal(err.detail, detail);
+	snprintf(text, sizeof(text), HDR "%s", body);
+	assert_fail(parse(text), err, "cell description", detail);
 }
 
-static void expect_error_raw(const char *text, const char *detail)
-{
-	assert_int_equal(parse(text), -1);
-	assert_string_equal(err.what, "cell description");
-	assert_string_equal(err.detail, detail);
-}
-
-static u16 rd16(const u8 *p, size_t off)
-{
-	return (u16)(p[off] | p[off + 1] << 8);
-}
-
-static u32 rd32(const u8 *p, size_t off)
-{
-	return (u32)rd16(p, off) | (u32)rd16(p, off + 2) << 16;
-}
-
-static u64 rd64(const u8 *p, size_t off)
-{
-	return (u64)rd32(p, off) | (u64)rd32(p, off + 4) << 32;
-}
-
-/*
- * Reads a file of the source tree: tests/unit/../../<rel>, found through
- * __FILE__ (absolute, or relative to the directory the build ran in).
- */
+/* A file of the source tree, NUL-terminated. */
 static char *read_src(const char *rel, size_t *len)
 {
 	char path[512];
-	const char *slash = strrchr(__FILE__, '/');
-	int dir = slash ? (int)(slash - __FILE__) : 0;
-	FILE *f;
-	char *buf = malloc(1 << 20);
+	u8 *buf;
 
-	assert_non_null(buf);
-	snprintf(path, sizeof(path), "%.*s%s../../%s", dir, __FILE__,
-		 slash ? "/" : "", rel);
-	f = fopen(path, "rb");
-	if (!f) {
-		free(buf);
+	src_path(path, sizeof(path), rel);
+	buf = read_whole_file(path, len);
+	if (!buf)
 		fail_msg("cannot open %s (run from the top of the tree)", path);
-	}
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	fclose(f);
-	buf[*len] = '\0';
-	return buf;
+	return (char *)buf;
 }
 
 static void parse_config(const char *rel)
@@ -187,63 +155,133 @@ static void test_numbers(void **state)
 
 static void test_syntax_errors(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "unknown keyword 'rma'",
+		  HDR "rma 0 1M\n",
+		  "line 3: unknown keyword 'rma'" },
+		{ "bad size '1Q'",
+		  HDR "ram 0 1Q\n",
+		  "line 3: bad size '1Q'" },
+		{ "bad address '017'",
+		  HDR "ram 017 1M\n",
+		  "line 3: bad address '017'" },
+		{ "bad address '0x'",
+		  HDR "ram 0x 1M\n",
+		  "line 3: bad address '0x'" },
+		{ "size '99999999999999999999' exceeds the limit 0xfffffffff...",
+		  HDR "ram 0 99999999999999999999\n",
+		  "line 3: size '99999999999999999999' exceeds the limit 0xffffffffffffffff" },
+		{ "size '0x10000000000000000' exceeds the limit 0xffffffffff...",
+		  HDR "ram 0 0x10000000000000000\n",
+		  "line 3: size '0x10000000000000000' exceeds the limit 0xffffffffffffffff" },
+		{ "size '0x7fffffffffffffffG' exceeds the limit 0xffffffffff...",
+		  HDR "ram 0 0x7fffffffffffffffG\n",
+		  "line 3: size '0x7fffffffffffffffG' exceeds the limit 0xffffffffffffffff" },
+		{ "invalid character 0x01",
+		  HDR "name\x01x\n",
+		  "line 3: invalid character 0x01" },
+		{ "invalid character 0xc3",
+		  HDR "# fine \xc3\xa4 in a comment\nname \xc3\xa4\n",
+		  "line 4: invalid character 0xc3" },
+		{ "no CPUs: add a 'cpus' line",
+		  "name x\0\ncpus 1\n",
+		  "no CPUs: add a 'cpus' line" },
+		{ "more than 16 tokens",
+		  HDR "a b c d e f g h i j k l m n o p q\n",
+		  "line 3: more than 16 tokens" },
+		{ "'phys' given twice",
+		  HDR "ram 0 1M phys=0 phys=0\n",
+		  "line 3: 'phys' given twice" },
+		{ "'phys=' needs a value",
+		  HDR "ram 0 1M phys=\n",
+		  "line 3: 'phys=' needs a value" },
+		{ "unexpected 'bogus=1' after 'ram' (options: phys=)",
+		  HDR "ram 0 1M bogus=1\n",
+		  "line 3: unexpected 'bogus=1' after 'ram' (options: phys=)" },
+		{ "unexpected 'phys' after 'ram' (options: phys=)",
+		  HDR "ram 0 1M phys\n",
+		  "line 3: unexpected 'phys' after 'ram' (options: phys=)" },
+		{ "unexpected '9' after 'pio' (no options)",
+		  HDR "pio 0x3f8 8 9\n",
+		  "line 3: unexpected '9' after 'pio' (no options)" },
+		/* long tokens are cut to 40 characters in messages */
+		{ "unknown keyword 'abcdefghijabcdefghijabcdefghijabcdefghij'",
+		  HDR "abcdefghijabcdefghijabcdefghijabcdefghijXYZ\n",
+		  "line 3: unknown keyword 'abcdefghijabcdefghijabcdefghijabcdefghij'" },
+	};
+
 	(void)state;
-	expect_error("rma 0 1M\n", "line 3: unknown keyword 'rma'");
-	expect_error("ram 0 1Q\n", "line 3: bad size '1Q'");
-	expect_error("ram 017 1M\n", "line 3: bad address '017'");
-	expect_error("ram 0x 1M\n", "line 3: bad address '0x'");
-	expect_error("ram 0 99999999999999999999\n",
-		     "line 3: size '99999999999999999999' exceeds the limit 0xffffffffffffffff");
-	expect_error("ram 0 0x10000000000000000\n",
-		     "line 3: size '0x10000000000000000' exceeds the limit 0xffffffffffffffff");
-	expect_error("ram 0 0x7fffffffffffffffG\n",
-		     "line 3: size '0x7fffffffffffffffG' exceeds the limit 0xffffffffffffffff");
-	expect_error("name\x01x\n", "line 3: invalid character 0x01");
-	expect_error("# fine \xc3\xa4 in a comment\nname \xc3\xa4\n",
-		     "line 4: invalid character 0xc3");
-	expect_error_raw("name x\0\ncpus 1\n", "no CPUs: add a 'cpus' line");
 	assert_int_equal(celldesc_parse("name x\0\ncpus 1\n", 15, &d, &err), -1);
 	assert_string_equal(err.detail, "line 1: invalid character 0x00");
-	expect_error("a b c d e f g h i j k l m n o p q\n",
-		     "line 3: more than 16 tokens");
-	expect_error("ram 0 1M phys=0 phys=0\n", "line 3: 'phys' given twice");
-	expect_error("ram 0 1M phys=\n", "line 3: 'phys=' needs a value");
-	expect_error("ram 0 1M bogus=1\n",
-		     "line 3: unexpected 'bogus=1' after 'ram' (options: phys=)");
-	expect_error("ram 0 1M phys\n",
-		     "line 3: unexpected 'phys' after 'ram' (options: phys=)");
-	expect_error("pio 0x3f8 8 9\n",
-		     "line 3: unexpected '9' after 'pio' (no options)");
-	/* long tokens are cut to 40 characters in messages */
-	expect_error("abcdefghijabcdefghijabcdefghijabcdefghijXYZ\n",
-		     "line 3: unknown keyword 'abcdefghijabcdefghijabcdefghijabcdefghij'");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_required_lines(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "no 'name' line",
+		  "",
+		  "no 'name' line" },
+		{ "no 'name' line (2)",
+		  "cpus 1\n",
+		  "no 'name' line" },
+		{ "no CPUs: add a 'cpus' line",
+		  "name x\n# no cpus\n",
+		  "no CPUs: add a 'cpus' line" },
+	};
+
 	(void)state;
-	expect_error_raw("", "no 'name' line");
-	expect_error_raw("cpus 1\n", "no 'name' line");
-	expect_error_raw("name x\n# no cpus\n", "no CPUs: add a 'cpus' line");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 /* ---- name, cpus, flags ----------------------------------------------- */
 
 static void test_name(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "name 'abcdefghijabcdefghijabcdefghij12' is 32 characters,...",
+		  "name abcdefghijabcdefghijabcdefghij12\ncpus 1",
+		  "line 1: name 'abcdefghijabcdefghijabcdefghij12' is 32 characters, limit 31" },
+		{ "duplicate 'name' (first on line 1)",
+		  HDR "name u\n",
+		  "line 3: duplicate 'name' (first on line 1)" },
+		{ "'name' needs a NAME",
+		  "name\ncpus 1",
+		  "line 1: 'name' needs a NAME" },
+		{ "unexpected 'b' after 'name' (no options)",
+		  "name a b\ncpus 1",
+		  "line 1: unexpected 'b' after 'name' (no options)" },
+	};
+
 	(void)state;
 	assert_int_equal(parse("name abcdefghijabcdefghijabcdefghij1\ncpus 1"), 0);
 	assert_string_equal(d.name, "abcdefghijabcdefghijabcdefghij1");
-	expect_error_raw("name abcdefghijabcdefghijabcdefghij12\ncpus 1",
-			 "line 1: name 'abcdefghijabcdefghijabcdefghij12' is 32 characters, limit 31");
-	expect_error("name u\n", "line 3: duplicate 'name' (first on line 1)");
-	expect_error_raw("name\ncpus 1", "line 1: 'name' needs a NAME");
-	expect_error_raw("name a b\ncpus 1",
-			 "line 1: unexpected 'b' after 'name' (no options)");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_cpus(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "CPU id 1024 exceeds the limit 1023",
+		  "name x\ncpus 1024\n",
+		  "line 2: CPU id 1024 exceeds the limit 1023" },
+		{ "CPU 2 listed twice",
+		  "name x\ncpus 2 3 2\n",
+		  "line 2: CPU 2 listed twice" },
+		{ "'cpus' needs at least one CPU id",
+		  "name x\ncpus\n",
+		  "line 2: 'cpus' needs at least one CPU id" },
+		{ "bad CPU id 'one'",
+		  "name x\ncpus one\n",
+		  "line 2: bad CPU id 'one'" },
+		{ "CPU id '0x10000000000000000' exceeds the limit 0xffffffff...",
+		  "name x\ncpus 0x10000000000000000\n",
+		  "line 2: CPU id '0x10000000000000000' exceeds the limit 0xffffffffffffffff" },
+		{ "duplicate 'cpus' (first on line 2)",
+		  HDR "cpus 2\n",
+		  "line 3: duplicate 'cpus' (first on line 2)" },
+	};
+
 	(void)state;
 	assert_int_equal(parse("name x\ncpus 3 0 64 1023\n"), 0);
 	assert_int_equal(d.cpus[0], 0x9);
@@ -251,36 +289,60 @@ static void test_cpus(void **state)
 	assert_int_equal(d.cpus[15], 0x8000000000000000ull);
 	assert_int_equal(celldesc_num_cpus(&d), 4);
 	assert_int_equal(celldesc_highest_cpu(&d), 1023);
-	expect_error_raw("name x\ncpus 1024\n",
-			 "line 2: CPU id 1024 exceeds the limit 1023");
-	expect_error_raw("name x\ncpus 2 3 2\n", "line 2: CPU 2 listed twice");
-	expect_error_raw("name x\ncpus\n",
-			 "line 2: 'cpus' needs at least one CPU id");
-	expect_error_raw("name x\ncpus one\n", "line 2: bad CPU id 'one'");
-	expect_error_raw("name x\ncpus 0x10000000000000000\n",
-			 "line 2: CPU id '0x10000000000000000' exceeds the limit 0xffffffffffffffff");
-	expect_error("cpus 2\n", "line 3: duplicate 'cpus' (first on line 2)");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_flags(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "unknown cell flag 'passive' (known: passive-commreg test-...",
+		  HDR "flags passive\n",
+		  "line 3: unknown cell flag 'passive' (known: passive-commreg "
+		  "test-device virtual-console-permitted virtual-console-active)" },
+		{ "'flags' needs at least one flag",
+		  HDR "flags\n",
+		  "line 3: 'flags' needs at least one flag" },
+		{ "duplicate 'flags' (first on line 3)",
+		  HDR "flags test-device\nflags test-device\n",
+		  "line 4: duplicate 'flags' (first on line 3)" },
+	};
+
 	(void)state;
 	parse_ok("flags passive-commreg test-device virtual-console-permitted\n");
 	assert_int_equal(d.flags, 0x40000003);
 	parse_ok("flags virtual-console-active\n");
 	assert_int_equal(d.flags, 0xc0000000);
-	expect_error("flags passive\n",
-		     "line 3: unknown cell flag 'passive' (known: passive-commreg "
-		     "test-device virtual-console-permitted virtual-console-active)");
-	expect_error("flags\n", "line 3: 'flags' needs at least one flag");
-	expect_error("flags test-device\nflags test-device\n",
-		     "line 4: duplicate 'flags' (first on line 3)");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 /* ---- memory regions --------------------------------------------------- */
 
 static void test_ram(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "'ram' needs VIRT SIZE",
+		  HDR "ram 0\n",
+		  "line 3: 'ram' needs VIRT SIZE" },
+		{ "region at 0x0 has size 0 (an empty index filler is 'place...",
+		  HDR "ram 0 0\n",
+		  "line 3: region at 0x0 has size 0 (an empty index filler is 'placeholder')" },
+		{ "address 0x1800 is not page-aligned (0x1000)",
+		  HDR "ram 0x1800 1M\n",
+		  "line 3: address 0x1800 is not page-aligned (0x1000)" },
+		{ "phys 0x10 is not page-aligned (0x1000)",
+		  HDR "ram 0 1M phys=0x10\n",
+		  "line 3: phys 0x10 is not page-aligned (0x1000)" },
+		{ "size 0x1234 is not a multiple of the page size 0x1000",
+		  HDR "ram 0 0x1234\n",
+		  "line 3: size 0x1234 is not a multiple of the page size 0x1000" },
+		{ "region 0xfffffffffffff000 + size 0x2000 overflows the 64-...",
+		  HDR "ram 0xfffffffffffff000 0x2000\n",
+		  "line 3: region 0xfffffffffffff000 + size 0x2000 overflows the 64-bit address space" },
+		{ "phys 0xfffffffffffff000 + size 0x2000 overflows the 64-bi...",
+		  HDR "ram 0 0x2000 phys=0xfffffffffffff000\n",
+		  "line 3: phys 0xfffffffffffff000 + size 0x2000 overflows the 64-bit address space" },
+	};
+
 	(void)state;
 	parse_ok("ram 0 1M\nram 0x200000 74M phys=0x3a600000\n");
 	assert_int_equal(d.num_mem, 2);
@@ -292,33 +354,45 @@ static void test_ram(void **state)
 	assert_int_equal(d.mem[1].virt, 0x200000);
 	assert_int_equal(d.mem[1].size, 74 << 20);
 	assert_int_equal(d.mem[1].flags, ALL_RAM);
-	expect_error("ram 0\n", "line 3: 'ram' needs VIRT SIZE");
-	expect_error("ram 0 0\n", "line 3: region at 0x0 has size 0 (an empty index filler is 'placeholder')");
-	expect_error("ram 0x1800 1M\n",
-		     "line 3: address 0x1800 is not page-aligned (0x1000)");
-	expect_error("ram 0 1M phys=0x10\n",
-		     "line 3: phys 0x10 is not page-aligned (0x1000)");
-	expect_error("ram 0 0x1234\n",
-		     "line 3: size 0x1234 is not a multiple of the page size 0x1000");
-	expect_error("ram 0xfffffffffffff000 0x2000\n",
-		     "line 3: region 0xfffffffffffff000 + size 0x2000 overflows the 64-bit address space");
-	expect_error("ram 0 0x2000 phys=0xfffffffffffff000\n",
-		     "line 3: phys 0xfffffffffffff000 + size 0x2000 overflows the 64-bit address space");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_region_top_of_space(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "region 0xfffffffffffff000 + size 0x1000 overflows the 64-...",
+		  HDR "mmio 0xfffffffffffff000 0x1000\n",
+		  "line 3: region 0xfffffffffffff000 + size 0x1000 overflows the 64-bit address space" },
+	};
+
 	(void)state;
 	parse_ok("ram 0xffffffffffffe000 0x1000\n");
 	assert_int_equal(d.mem[0].virt, 0xffffffffffffe000ull);
 	parse_ok("mmio 0xfffffffffffff000 0xfff\n");
 	assert_int_equal(d.mem[0].size, 0xfff);
-	expect_error("mmio 0xfffffffffffff000 0x1000\n",
-		     "line 3: region 0xfffffffffffff000 + size 0x1000 overflows the 64-bit address space");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_comm(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "second comm region (first on line 3); a cell has one",
+		  HDR "comm 0x100000\ncomm 0x200000\n",
+		  "line 4: second comm region (first on line 3); a cell has one" },
+		{ "second comm region (first on line 3); a cell has one (2)",
+		  HDR "comm 0x100000\nmem 0x200000 4K flags=r,comm\n",
+		  "line 4: second comm region (first on line 3); a cell has one" },
+		{ "unexpected 'phys=0' after 'comm' (no options)",
+		  HDR "comm 0x100000 4K phys=0\n",
+		  "line 3: unexpected 'phys=0' after 'comm' (no options)" },
+		{ "'comm' needs VIRT",
+		  HDR "comm\n",
+		  "line 3: 'comm' needs VIRT" },
+		{ "address 0x100800 is not page-aligned (0x1000)",
+		  HDR "comm 0x100800\n",
+		  "line 3: address 0x100800 is not page-aligned (0x1000)" },
+	};
+
 	(void)state;
 	parse_ok("comm 0x100000\n");
 	assert_int_equal(d.mem[0].virt, 0x100000);
@@ -327,19 +401,23 @@ static void test_comm(void **state)
 	assert_int_equal(d.mem[0].flags, 0x23);
 	parse_ok("comm 0x100000 8K\n");
 	assert_int_equal(d.mem[0].size, 0x2000);
-	expect_error("comm 0x100000\ncomm 0x200000\n",
-		     "line 4: second comm region (first on line 3); a cell has one");
-	expect_error("comm 0x100000\nmem 0x200000 4K flags=r,comm\n",
-		     "line 4: second comm region (first on line 3); a cell has one");
-	expect_error("comm 0x100000 4K phys=0\n",
-		     "line 3: unexpected 'phys=0' after 'comm' (no options)");
-	expect_error("comm\n", "line 3: 'comm' needs VIRT");
-	expect_error("comm 0x100800\n",
-		     "line 3: address 0x100800 is not page-aligned (0x1000)");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_shmem(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "'ro' and 'rw' together",
+		  HDR "shmem 0x80000000 4K ro rw\n",
+		  "line 3: 'ro' and 'rw' together" },
+		{ "unexpected 'wo' after 'shmem' (options: phys= ro rw)",
+		  HDR "shmem 0x80000000 4K wo\n",
+		  "line 3: unexpected 'wo' after 'shmem' (options: phys= ro rw)" },
+		{ "address 0x80000800 is not page-aligned (0x1000)",
+		  HDR "shmem 0x80000800 4K\n",
+		  "line 3: address 0x80000800 is not page-aligned (0x1000)" },
+	};
+
 	(void)state;
 	parse_ok("shmem 0x80000000 1M\nshmem 0x90000000 4K ro phys=0x3f000000\n"
 		 "shmem 0xa0000000 4K rw\n");
@@ -348,15 +426,17 @@ static void test_shmem(void **state)
 	assert_int_equal(d.mem[1].flags, 0x81);
 	assert_int_equal(d.mem[1].phys, 0x3f000000);
 	assert_int_equal(d.mem[2].flags, 0x83);
-	expect_error("shmem 0x80000000 4K ro rw\n", "line 3: 'ro' and 'rw' together");
-	expect_error("shmem 0x80000000 4K wo\n",
-		     "line 3: unexpected 'wo' after 'shmem' (options: phys= ro rw)");
-	expect_error("shmem 0x80000800 4K\n",
-		     "line 3: address 0x80000800 is not page-aligned (0x1000)");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_mmio(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "region at 0xfed00000 has size 0 (an empty index filler is...",
+		  HDR "mmio 0xfed00000 0\n",
+		  "line 3: region at 0xfed00000 has size 0 (an empty index filler is 'placeholder')" },
+	};
+
 	(void)state;
 	parse_ok("mmio 0xfed00000 0x1000\nmmio 0xfee01008 8 ro phys=0x1008\n");
 	assert_int_equal(d.mem[0].flags, 0x13);
@@ -364,11 +444,31 @@ static void test_mmio(void **state)
 	assert_int_equal(d.mem[1].flags, 0x11);
 	assert_int_equal(d.mem[1].size, 8);
 	assert_int_equal(d.mem[1].phys, 0x1008);
-	expect_error("mmio 0xfed00000 0\n", "line 3: region at 0xfed00000 has size 0 (an empty index filler is 'placeholder')");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_mem(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "'mem' needs flags=LIST",
+		  HDR "mem 0x1000 4K\n",
+		  "line 3: 'mem' needs flags=LIST" },
+		{ "unknown memory flag 'q' (known: r w x dma io comm loadabl...",
+		  HDR "mem 0x1000 4K flags=r,q\n",
+		  "line 3: unknown memory flag 'q' (known: r w x dma io comm "
+		  "loadable rootshared nohugepages io8 io16 io32 io64 io-unaligned)" },
+		{ "unknown memory flag '' (known: r w x dma io comm loadable...",
+		  HDR "mem 0x1000 4K flags=r,,w\n",
+		  "line 3: unknown memory flag '' (known: r w x dma io comm "
+		  "loadable rootshared nohugepages io8 io16 io32 io64 io-unaligned)" },
+		{ "size 0x800 is not a multiple of the page size 0x1000",
+		  HDR "mem 0x1000 0x800 flags=r,w\n",
+		  "line 3: size 0x800 is not a multiple of the page size 0x1000" },
+		{ "unexpected 'ro' after 'mem' (options: phys= flags=)",
+		  HDR "mem 0x1000 4K flags=r ro\n",
+		  "line 3: unexpected 'ro' after 'mem' (options: phys= flags=)" },
+	};
+
 	(void)state;
 	parse_ok("mem 0x1000 4K flags=r,w,x,dma,io,comm,loadable,rootshared,"
 		 "nohugepages,io8,io16,io32,io64,io-unaligned phys=0x5000\n"
@@ -377,28 +477,24 @@ static void test_mem(void **state)
 	assert_int_equal(d.mem[0].phys, 0x5000);
 	assert_int_equal(d.mem[1].flags, 0x1);
 	assert_int_equal(d.mem[1].phys, 0x2000);
-	expect_error("mem 0x1000 4K\n", "line 3: 'mem' needs flags=LIST");
-	expect_error("mem 0x1000 4K flags=r,q\n",
-		     "line 3: unknown memory flag 'q' (known: r w x dma io comm "
-		     "loadable rootshared nohugepages io8 io16 io32 io64 io-unaligned)");
-	expect_error("mem 0x1000 4K flags=r,,w\n",
-		     "line 3: unknown memory flag '' (known: r w x dma io comm "
-		     "loadable rootshared nohugepages io8 io16 io32 io64 io-unaligned)");
-	expect_error("mem 0x1000 0x800 flags=r,w\n",
-		     "line 3: size 0x800 is not a multiple of the page size 0x1000");
-	expect_error("mem 0x1000 4K flags=r ro\n",
-		     "line 3: unexpected 'ro' after 'mem' (options: phys= flags=)");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_overlap(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "region [0x100000, 0x101000) overlaps [0x0, 0x200000) from...",
+		  HDR "ram 0 2M\ncomm 0x100000\n",
+		  "line 4: region [0x100000, 0x101000) overlaps [0x0, 0x200000) from line 3" },
+		{ "region [0x1ff000, 0x200001) overlaps [0x200000, 0x300000)...",
+		  HDR "ram 0x200000 1M\n\nmmio 0x1ff000 0x1001\n",
+		  "line 5: region [0x1ff000, 0x200001) overlaps [0x200000, 0x300000) from line 3" },
+	};
+
 	(void)state;
 	/* touching is fine */
 	parse_ok("ram 0 1M\ncomm 0x100000\nram 0x101000 4K\n");
-	expect_error("ram 0 2M\ncomm 0x100000\n",
-		     "line 4: region [0x100000, 0x101000) overlaps [0x0, 0x200000) from line 3");
-	expect_error("ram 0x200000 1M\n\nmmio 0x1ff000 0x1001\n",
-		     "line 5: region [0x1ff000, 0x200001) overlaps [0x200000, 0x300000) from line 3");
+	expect_errors(errors, ARRAY_SIZE(errors));
 	/* phys may be shared (aliases), virt may not */
 	parse_ok("ram 0 4K phys=0x9000\nram 0x1000 4K phys=0x9000\n");
 }
@@ -425,6 +521,27 @@ static void test_too_many_regions(void **state)
 
 static void test_pio(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "'pio' needs BASE LENGTH",
+		  HDR "pio 0x3f8\n",
+		  "line 3: 'pio' needs BASE LENGTH" },
+		{ "pio 0x3f8 has length 0",
+		  HDR "pio 0x3f8 0\n",
+		  "line 3: pio 0x3f8 has length 0" },
+		{ "port '0x10000' exceeds the limit 0xffff",
+		  HDR "pio 0x10000 1\n",
+		  "line 3: port '0x10000' exceeds the limit 0xffff" },
+		{ "length '0x10000' exceeds the limit 0xffff",
+		  HDR "pio 0 0x10000\n",
+		  "line 3: length '0x10000' exceeds the limit 0xffff" },
+		{ "pio 0xfff8 + length 0x10 exceeds the port space 0x10000",
+		  HDR "pio 0xfff8 0x10\n",
+		  "line 3: pio 0xfff8 + length 0x10 exceeds the port space 0x10000" },
+		{ "pio [0x3fc, 0x3fe) overlaps [0x3f8, 0x400) from line 3",
+		  HDR "pio 0x3f8 8\npio 0x3fc 2\n",
+		  "line 4: pio [0x3fc, 0x3fe) overlaps [0x3f8, 0x400) from line 3" },
+	};
+
 	(void)state;
 	parse_ok("pio 0x3f8 8\npio 0x2f8 8\npio 0xffff 1\npio 0 0x10\n");
 	assert_int_equal(d.num_pio, 4);
@@ -432,14 +549,7 @@ static void test_pio(void **state)
 	assert_int_equal(d.pio[0].length, 8);
 	assert_int_equal(d.pio[2].base, 0xffff);
 	assert_int_equal(d.pio[3].length, 0x10);
-	expect_error("pio 0x3f8\n", "line 3: 'pio' needs BASE LENGTH");
-	expect_error("pio 0x3f8 0\n", "line 3: pio 0x3f8 has length 0");
-	expect_error("pio 0x10000 1\n", "line 3: port '0x10000' exceeds the limit 0xffff");
-	expect_error("pio 0 0x10000\n", "line 3: length '0x10000' exceeds the limit 0xffff");
-	expect_error("pio 0xfff8 0x10\n",
-		     "line 3: pio 0xfff8 + length 0x10 exceeds the port space 0x10000");
-	expect_error("pio 0x3f8 8\npio 0x3fc 2\n",
-		     "line 4: pio [0x3fc, 0x3fe) overlaps [0x3f8, 0x400) from line 3");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_pio_limit(void **state)
@@ -458,6 +568,45 @@ static void test_pio_limit(void **state)
 
 static void test_irqchip(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "'irqchip' needs ADDRESS id=ID",
+		  HDR "irqchip\n",
+		  "line 3: 'irqchip' needs ADDRESS id=ID" },
+		{ "irqchip 0xfec00000 needs id=",
+		  HDR "irqchip 0xfec00000 pins=4\n",
+		  "line 3: irqchip 0xfec00000 needs id=" },
+		{ "irqchip 0xfec00000 needs exactly one of pins= and bitmap=",
+		  HDR "irqchip 0xfec00000 id=1\n",
+		  "line 3: irqchip 0xfec00000 needs exactly one of pins= and bitmap=" },
+		{ "irqchip 0xfec00000 needs exactly one of pins= and bitmap= (2)",
+		  HDR "irqchip 0xfec00000 id=1 pins=1 bitmap=2\n",
+		  "line 3: irqchip 0xfec00000 needs exactly one of pins= and bitmap=" },
+		{ "id '0x100000000' exceeds the limit 0xffffffff",
+		  HDR "irqchip 0xfec00000 id=0x100000000 pins=1\n",
+		  "line 3: id '0x100000000' exceeds the limit 0xffffffff" },
+		{ "pin 15 outside pin_base 16 .. 143",
+		  HDR "irqchip 0xfec00000 id=1 pin_base=16 pins=15\n",
+		  "line 3: pin 15 outside pin_base 16 .. 143" },
+		{ "pin 128 outside pin_base 0 .. 127",
+		  HDR "irqchip 0xfec00000 id=1 pins=128\n",
+		  "line 3: pin 128 outside pin_base 0 .. 127" },
+		{ "bad pin 'x'",
+		  HDR "irqchip 0xfec00000 id=1 pins=3,x\n",
+		  "line 3: bad pin 'x'" },
+		{ "bitmap= has more than 4 words",
+		  HDR "irqchip 0xfec00000 id=1 bitmap=1,2,3,4,5\n",
+		  "line 3: bitmap= has more than 4 words" },
+		{ "bitmap word '0x100000000' exceeds the limit 0xffffffff",
+		  HDR "irqchip 0xfec00000 id=1 bitmap=0x100000000\n",
+		  "line 3: bitmap word '0x100000000' exceeds the limit 0xffffffff" },
+		{ "unexpected 'irq=4' after 'irqchip' (options: id= pin_base...",
+		  HDR "irqchip 0xfec00000 id=1 pins=4 irq=4\n",
+		  "line 3: unexpected 'irq=4' after 'irqchip' (options: id= pin_base= pins= bitmap=)" },
+		{ "irqchip 0xfec00000 already declared on line 3",
+		  HDR "irqchip 0xfec00000 id=1 pins=4\n\nirqchip 0xfec00000 id=2 pins=3\n",
+		  "line 5: irqchip 0xfec00000 already declared on line 3" },
+	};
+
 	(void)state;
 	parse_ok("irqchip 0xfec00000 id=0xff00 pin_base=0 pins=3,4\n"
 		 "irqchip 0xfec01000 pins=24,55,56,151 id=1 pin_base=24\n"
@@ -481,28 +630,7 @@ static void test_irqchip(void **state)
 	assert_int_equal(d.irqchips[3].pin_bitmap[0], 1);
 	assert_int_equal(d.irqchips[3].pin_bitmap[3], 0);
 
-	expect_error("irqchip\n", "line 3: 'irqchip' needs ADDRESS id=ID");
-	expect_error("irqchip 0xfec00000 pins=4\n",
-		     "line 3: irqchip 0xfec00000 needs id=");
-	expect_error("irqchip 0xfec00000 id=1\n",
-		     "line 3: irqchip 0xfec00000 needs exactly one of pins= and bitmap=");
-	expect_error("irqchip 0xfec00000 id=1 pins=1 bitmap=2\n",
-		     "line 3: irqchip 0xfec00000 needs exactly one of pins= and bitmap=");
-	expect_error("irqchip 0xfec00000 id=0x100000000 pins=1\n",
-		     "line 3: id '0x100000000' exceeds the limit 0xffffffff");
-	expect_error("irqchip 0xfec00000 id=1 pin_base=16 pins=15\n",
-		     "line 3: pin 15 outside pin_base 16 .. 143");
-	expect_error("irqchip 0xfec00000 id=1 pins=128\n",
-		     "line 3: pin 128 outside pin_base 0 .. 127");
-	expect_error("irqchip 0xfec00000 id=1 pins=3,x\n", "line 3: bad pin 'x'");
-	expect_error("irqchip 0xfec00000 id=1 bitmap=1,2,3,4,5\n",
-		     "line 3: bitmap= has more than 4 words");
-	expect_error("irqchip 0xfec00000 id=1 bitmap=0x100000000\n",
-		     "line 3: bitmap word '0x100000000' exceeds the limit 0xffffffff");
-	expect_error("irqchip 0xfec00000 id=1 pins=4 irq=4\n",
-		     "line 3: unexpected 'irq=4' after 'irqchip' (options: id= pin_base= pins= bitmap=)");
-	expect_error("irqchip 0xfec00000 id=1 pins=4\n\nirqchip 0xfec00000 id=2 pins=3\n",
-		     "line 5: irqchip 0xfec00000 already declared on line 3");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_irqchip_limit(void **state)
@@ -522,6 +650,39 @@ static void test_irqchip_limit(void **state)
 
 static void test_console(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "'console' needs a type: 8250 or none",
+		  HDR "console\n",
+		  "line 3: 'console' needs a type: 8250 or none" },
+		{ "unknown console type 'pl011' (known: 8250 none)",
+		  HDR "console pl011 mmio 0\n",
+		  "line 3: unknown console type 'pl011' (known: 8250 none)" },
+		{ "'console' needs 8250 pio|mmio|mmio32 ADDRESS",
+		  HDR "console 8250 pio\n",
+		  "line 3: 'console' needs 8250 pio|mmio|mmio32 ADDRESS" },
+		{ "unknown console access 'io' (known: pio mmio mmio32)",
+		  HDR "console 8250 io 0x3f8\n",
+		  "line 3: unknown console access 'io' (known: pio mmio mmio32)" },
+		{ "port '0x10000' exceeds the limit 0xffff",
+		  HDR "console 8250 pio 0x10000\n",
+		  "line 3: port '0x10000' exceeds the limit 0xffff" },
+		{ "unexpected 'size=8' after 'console' (options: divider=)",
+		  HDR "console 8250 pio 0x3f8 size=8\n",
+		  "line 3: unexpected 'size=8' after 'console' (options: divider=)" },
+		{ "size '0x100000000' exceeds the limit 0xffffffff",
+		  HDR "console 8250 mmio 0xfe000000 size=0x100000000\n",
+		  "line 3: size '0x100000000' exceeds the limit 0xffffffff" },
+		{ "bad divider '-1'",
+		  HDR "console 8250 pio 0x3f8 divider=-1\n",
+		  "line 3: bad divider '-1'" },
+		{ "unexpected 'x' after 'console' (no options)",
+		  HDR "console none x\n",
+		  "line 3: unexpected 'x' after 'console' (no options)" },
+		{ "duplicate 'console' (first on line 3)",
+		  HDR "console none\nconsole none\n",
+		  "line 4: duplicate 'console' (first on line 3)" },
+	};
+
 	(void)state;
 	parse_ok("console 8250 pio 0x3f8\n");
 	assert_int_equal(d.console.type, JAILHOUSE_CON_TYPE_8250);
@@ -547,49 +708,50 @@ static void test_console(void **state)
 	parse_ok("console none\n");
 	assert_int_equal(d.console.type, JAILHOUSE_CON_TYPE_NONE);
 
-	expect_error("console\n", "line 3: 'console' needs a type: 8250 or none");
-	expect_error("console pl011 mmio 0\n",
-		     "line 3: unknown console type 'pl011' (known: 8250 none)");
-	expect_error("console 8250 pio\n",
-		     "line 3: 'console' needs 8250 pio|mmio|mmio32 ADDRESS");
-	expect_error("console 8250 io 0x3f8\n",
-		     "line 3: unknown console access 'io' (known: pio mmio mmio32)");
-	expect_error("console 8250 pio 0x10000\n",
-		     "line 3: port '0x10000' exceeds the limit 0xffff");
-	expect_error("console 8250 pio 0x3f8 size=8\n",
-		     "line 3: unexpected 'size=8' after 'console' (options: divider=)");
-	expect_error("console 8250 mmio 0xfe000000 size=0x100000000\n",
-		     "line 3: size '0x100000000' exceeds the limit 0xffffffff");
-	expect_error("console 8250 pio 0x3f8 divider=-1\n", "line 3: bad divider '-1'");
-	expect_error("console none x\n",
-		     "line 3: unexpected 'x' after 'console' (no options)");
-	expect_error("console none\nconsole none\n",
-		     "line 4: duplicate 'console' (first on line 3)");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_cpu_reset_address(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "cpu_reset_address 0xffff0 is not 0 (x86 Linux cells start...",
+		  HDR "cpu_reset_address 0xffff0\n",
+		  "line 3: cpu_reset_address 0xffff0 is not 0 (x86 Linux cells start at 0)" },
+		{ "'cpu_reset_address' needs an ADDRESS",
+		  HDR "cpu_reset_address\n",
+		  "line 3: 'cpu_reset_address' needs an ADDRESS" },
+		{ "duplicate 'cpu_reset_address' (first on line 3)",
+		  HDR "cpu_reset_address 0\ncpu_reset_address 0\n",
+		  "line 4: duplicate 'cpu_reset_address' (first on line 3)" },
+	};
+
 	(void)state;
 	parse_ok("cpu_reset_address 0\n");
 	assert_int_equal(d.cpu_reset_address, 0);
-	expect_error("cpu_reset_address 0xffff0\n",
-		     "line 3: cpu_reset_address 0xffff0 is not 0 (x86 Linux cells start at 0)");
-	expect_error("cpu_reset_address\n", "line 3: 'cpu_reset_address' needs an ADDRESS");
-	expect_error("cpu_reset_address 0\ncpu_reset_address 0\n",
-		     "line 4: duplicate 'cpu_reset_address' (first on line 3)");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_msg_reply_timeout(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "bad timeout 'ms'",
+		  HDR "msg_reply_timeout ms\n",
+		  "line 3: bad timeout 'ms'" },
+		{ "'msg_reply_timeout' needs a VALUE",
+		  HDR "msg_reply_timeout\n",
+		  "line 3: 'msg_reply_timeout' needs a VALUE" },
+		{ "unexpected '2' after 'msg_reply_timeout' (no options)",
+		  HDR "msg_reply_timeout 1 2\n",
+		  "line 3: unexpected '2' after 'msg_reply_timeout' (no options)" },
+		{ "duplicate 'msg_reply_timeout' (first on line 3)",
+		  HDR "msg_reply_timeout 1\nmsg_reply_timeout 1\n",
+		  "line 4: duplicate 'msg_reply_timeout' (first on line 3)" },
+	};
+
 	(void)state;
 	parse_ok("msg_reply_timeout 0x1234567890\n");
 	assert_int_equal(d.msg_reply_timeout, 0x1234567890ull);
-	expect_error("msg_reply_timeout ms\n", "line 3: bad timeout 'ms'");
-	expect_error("msg_reply_timeout\n", "line 3: 'msg_reply_timeout' needs a VALUE");
-	expect_error("msg_reply_timeout 1 2\n",
-		     "line 3: unexpected '2' after 'msg_reply_timeout' (no options)");
-	expect_error("msg_reply_timeout 1\nmsg_reply_timeout 1\n",
-		     "line 4: duplicate 'msg_reply_timeout' (first on line 3)");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 /* ---- the binary writer ------------------------------------------------ */
@@ -794,6 +956,17 @@ static void test_doc_example(void **state)
 
 static void test_placeholder(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "unexpected '0x1000' after 'placeholder' (no options)",
+		  HDR "placeholder 0x1000\n",
+		  "line 3: unexpected '0x1000' after "
+		  "'placeholder' (no options)" },
+		{ "region at 0x1000 has size 0 (an empty index filler is 'pl...",
+		  HDR "mem 0x1000 0 flags=r\n",
+		  "line 3: region at 0x1000 has "
+		  "size 0 (an empty index filler is 'placeholder')" },
+	};
+
 	(void)state;
 	parse_ok("shmem 0x3f000000 0x1000 ro\nplaceholder\nplaceholder # x\n"
 		 "ram 0 1M\n");
@@ -806,14 +979,35 @@ static void test_placeholder(void **state)
 	}
 	/* a placeholder overlaps nothing, even a region at 0 */
 	assert_int_equal(d.mem[3].virt, 0);
-	expect_error("placeholder 0x1000\n", "line 3: unexpected '0x1000' after "
-		     "'placeholder' (no options)");
-	expect_error("mem 0x1000 0 flags=r\n", "line 3: region at 0x1000 has "
-		     "size 0 (an empty index filler is 'placeholder')");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_cache(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "'cache' needs START SIZE",
+		  HDR "cache 1\n",
+		  "line 3: 'cache' needs START SIZE" },
+		{ "cache 1 + size 0 is empty or passes 2^32",
+		  HDR "cache 1 0\n",
+		  "line 3: cache 1 + size 0 is empty or passes 2^32" },
+		{ "cache 4294967295 + size 2 is empty or passes 2^32",
+		  HDR "cache 0xffffffff 2\n",
+		  "line 3: cache 4294967295 + size 2 is empty or passes 2^32" },
+		{ "unknown cache type 'l2' (known: l3 l3-code l3-data)",
+		  HDR "cache 0 1 type=l2\n",
+		  "line 3: unknown cache type 'l2' "
+		  "(known: l3 l3-code l3-data)" },
+		{ "cache size '0x100000000' exceeds the limit 0xffffffff",
+		  HDR "cache 0 0x100000000\n",
+		  "line 3: cache size "
+		  "'0x100000000' exceeds the limit 0xffffffff" },
+		{ "too many cache regions (limit 8)",
+		  HDR "cache 0 1\ncache 0 1\ncache 0 1\ncache 0 1\ncache 0 1\n"
+		  "cache 0 1\ncache 0 1\ncache 0 1\ncache 0 1\n",
+		  "line 11: too many cache regions (limit 8)" },
+	};
+
 	(void)state;
 	parse_ok("cache 0 2\ncache 4 4 type=l3-code rootshared\n"
 		 "cache 8 1 type=l3-data\n");
@@ -825,22 +1019,40 @@ static void test_cache(void **state)
 	assert_int_equal(d.cache[1].type, JAILHOUSE_CACHE_L3_CODE);
 	assert_int_equal(d.cache[1].flags, JAILHOUSE_CACHE_ROOTSHARED);
 	assert_int_equal(d.cache[2].type, JAILHOUSE_CACHE_L3_DATA);
-	expect_error("cache 1\n", "line 3: 'cache' needs START SIZE");
-	expect_error("cache 1 0\n",
-		     "line 3: cache 1 + size 0 is empty or passes 2^32");
-	expect_error("cache 0xffffffff 2\n",
-		     "line 3: cache 4294967295 + size 2 is empty or passes 2^32");
-	expect_error("cache 0 1 type=l2\n", "line 3: unknown cache type 'l2' "
-		     "(known: l3 l3-code l3-data)");
-	expect_error("cache 0 0x100000000\n", "line 3: cache size "
-		     "'0x100000000' exceeds the limit 0xffffffff");
-	expect_error("cache 0 1\ncache 0 1\ncache 0 1\ncache 0 1\ncache 0 1\n"
-		     "cache 0 1\ncache 0 1\ncache 0 1\ncache 0 1\n",
-		     "line 11: too many cache regions (limit 8)");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_pcicap(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "'pcicap' needs ID START LEN",
+		  HDR "pcicap pm 0xc8\n",
+		  "line 3: 'pcicap' needs ID START LEN" },
+		{ "unknown capability 'foo' (known: pm msi vndr exp msix err...",
+		  HDR "pcicap foo 0xc8 8\n",
+		  "line 3: unknown capability 'foo' "
+		  "(known: pm msi vndr exp msix err dsn)" },
+		{ "capability id 0x8001 exceeds the limit 0x7fff (extended o...",
+		  HDR "pcicap 0x8001 0x100 4\n",
+		  "line 3: capability id 0x8001 "
+		  "exceeds the limit 0x7fff (extended ones: add 'ext')" },
+		{ "cap start '0x1000' exceeds the limit 0xfff",
+		  HDR "pcicap pm 0x1000 4\n",
+		  "line 3: cap start '0x1000' exceeds the limit 0xfff" },
+		{ "capability at 0xffc + length 0x8 is empty or passes the 4...",
+		  HDR "pcicap pm 0xffc 8\n",
+		  "line 3: capability at 0xffc + "
+		  "length 0x8 is empty or passes the 4 KiB config space" },
+		{ "capability at 0x40 + length 0x0 is empty or passes the 4...",
+		  HDR "pcicap pm 0x40 0\n",
+		  "line 3: capability at 0x40 + "
+		  "length 0x0 is empty or passes the 4 KiB config space" },
+		{ "unexpected 'wrte' after 'pcicap' (options: write ext)",
+		  HDR "pcicap pm 0x40 8 wrte\n",
+		  "line 3: unexpected 'wrte' after "
+		  "'pcicap' (options: write ext)" },
+	};
+
 	(void)state;
 	parse_ok("pcicap pm 0xc8 8 write\npcicap 0x10 0xe0 20\n"
 		 "pcicap err 0x100 4\npcicap 0x3 0x140 4 ext\n"
@@ -855,23 +1067,68 @@ static void test_pcicap(void **state)
 	assert_int_equal(d.caps[2].id, 0x8001);
 	assert_int_equal(d.caps[3].id, 0x8003);
 	assert_int_equal(d.caps[4].id, 0x11);
-	expect_error("pcicap pm 0xc8\n", "line 3: 'pcicap' needs ID START LEN");
-	expect_error("pcicap foo 0xc8 8\n", "line 3: unknown capability 'foo' "
-		     "(known: pm msi vndr exp msix err dsn)");
-	expect_error("pcicap 0x8001 0x100 4\n", "line 3: capability id 0x8001 "
-		     "exceeds the limit 0x7fff (extended ones: add 'ext')");
-	expect_error("pcicap pm 0x1000 4\n",
-		     "line 3: cap start '0x1000' exceeds the limit 0xfff");
-	expect_error("pcicap pm 0xffc 8\n", "line 3: capability at 0xffc + "
-		     "length 0x8 is empty or passes the 4 KiB config space");
-	expect_error("pcicap pm 0x40 0\n", "line 3: capability at 0x40 + "
-		     "length 0x0 is empty or passes the 4 KiB config space");
-	expect_error("pcicap pm 0x40 8 wrte\n", "line 3: unexpected 'wrte' after "
-		     "'pcicap' (options: write ext)");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_pci_ivshmem(void **state)
 {
+	static const struct err_row errors[] = {
+		/* the index range, placeholders included, checked at the end */
+		{ "ivshmem regions 0 .. 3, but the cell has 3 memory regions...",
+		  HDR "placeholder\nplaceholder\nplaceholder\n"
+		  "pci ivshmem 00:0c.0 regions=0 peers=2 id=0\n",
+		  "line 6: ivshmem regions 0 .. 3, but the cell has 3 memory "
+		  "regions (state table, r/w, one output per peer; "
+		  "placeholders count)" },
+		{ "ivshmem regions 1 .. 4, but the cell has 0 memory regions...",
+		  HDR "pci ivshmem 00:0c.0 regions=1 id=0\n",
+		  "line 3: ivshmem regions 1 .. 4, but the cell has 0 memory "
+		  "regions (state table, r/w, one output per peer; "
+		  "placeholders count)" },
+		{ "ivshmem needs regions=START and id=ID",
+		  HDR "pci ivshmem 00:0c.0 id=0\n",
+		  "line 3: ivshmem needs regions=START and id=ID" },
+		{ "ivshmem id 2 of 2 peers (ids 0 .. peers-1)",
+		  HDR "pci ivshmem 00:0c.0 regions=0 id=2\n",
+		  "line 3: ivshmem id 2 of 2 peers (ids 0 .. peers-1)" },
+		{ "peers '13' exceeds the limit 0xc",
+		  HDR "pci ivshmem 00:0c.0 regions=0 id=0 peers=13\n",
+		  "line 3: peers '13' exceeds the limit 0xc" },
+		{ "msix vectors '17' exceeds the limit 0x10",
+		  HDR "pci ivshmem 00:0c.0 regions=0 id=0 msix=17\n",
+		  "line 3: msix vectors '17' exceeds the limit 0x10" },
+		{ "unknown protocol 'nfs' (known: undefined veth virtio-net-...",
+		  HDR "pci ivshmem 00:0c.0 regions=0 id=0 protocol=nfs\n",
+		  "line 3: unknown protocol 'nfs' (known: undefined veth "
+		  "virtio-net-front virtio-blk-front virtio-con-front "
+		  "virtio-net-back virtio-blk-back virtio-con-back)" },
+		{ "unexpected 'caps=0,1' after 'pci' (options: domain= iommu...",
+		  HDR "pci ivshmem 00:0c.0 regions=0 id=0 caps=0,1\n",
+		  "line 3: unexpected 'caps=0,1' after 'pci' (options: "
+		  "domain= iommu= msix= regions= peers= id= protocol=)" },
+		{ "bad BDF '00:20.0' (device <= 1f, function <= 7)",
+		  HDR "pci ivshmem 00:20.0 regions=0 id=0\n",
+		  "line 3: bad BDF '00:20.0' (device <= 1f, function <= 7)" },
+		{ "bad BDF '0:0c.0' (BB:DD.F in hex, or a number)",
+		  HDR "pci ivshmem 0:0c.0 regions=0 id=0\n",
+		  "line 3: bad BDF '0:0c.0' (BB:DD.F in hex, or a number)" },
+		{ "bad BDF '0x10000' (BB:DD.F in hex, or a number)",
+		  HDR "pci ivshmem 0x10000 regions=0 id=0\n",
+		  "line 3: bad BDF '0x10000' (BB:DD.F in hex, or a number)" },
+		{ "pci 0000:00:0c.0 already declared on line 3",
+		  HDR "pci ivshmem 00:0c.0 regions=0 id=0\n"
+		  "pci ivshmem 0x60 regions=0 id=1\n",
+		  "line 4: pci 0000:00:0c.0 already declared on line 3" },
+		{ "unknown pci type 'virtio' (known: device bridge ivshmem)",
+		  HDR "pci virtio 00:0c.0\n",
+		  "line 3: unknown pci type "
+		  "'virtio' (known: device bridge ivshmem)" },
+		{ "'pci' needs ivshmem|device|bridge BDF",
+		  HDR "pci ivshmem\n",
+		  "line 3: 'pci' needs ivshmem|device|"
+		  "bridge BDF" },
+	};
+
 	const struct jailhouse_pci_device *p;
 
 	(void)state;
@@ -905,48 +1162,30 @@ static void test_pci_ivshmem(void **state)
 	assert_int_equal(d.pci[2].bdf, 0x1ff);
 	assert_int_equal(d.pci[2].shmem_protocol, 0x4001);
 
-	/* the index range, placeholders included, checked at the end */
-	expect_error("placeholder\nplaceholder\nplaceholder\n"
-		     "pci ivshmem 00:0c.0 regions=0 peers=2 id=0\n",
-		     "line 6: ivshmem regions 0 .. 3, but the cell has 3 memory "
-		     "regions (state table, r/w, one output per peer; "
-		     "placeholders count)");
-	expect_error("pci ivshmem 00:0c.0 regions=1 id=0\n",
-		     "line 3: ivshmem regions 1 .. 4, but the cell has 0 memory "
-		     "regions (state table, r/w, one output per peer; "
-		     "placeholders count)");
-	expect_error("pci ivshmem 00:0c.0 id=0\n",
-		     "line 3: ivshmem needs regions=START and id=ID");
-	expect_error("pci ivshmem 00:0c.0 regions=0 id=2\n",
-		     "line 3: ivshmem id 2 of 2 peers (ids 0 .. peers-1)");
-	expect_error("pci ivshmem 00:0c.0 regions=0 id=0 peers=13\n",
-		     "line 3: peers '13' exceeds the limit 0xc");
-	expect_error("pci ivshmem 00:0c.0 regions=0 id=0 msix=17\n",
-		     "line 3: msix vectors '17' exceeds the limit 0x10");
-	expect_error("pci ivshmem 00:0c.0 regions=0 id=0 protocol=nfs\n",
-		     "line 3: unknown protocol 'nfs' (known: undefined veth "
-		     "virtio-net-front virtio-blk-front virtio-con-front "
-		     "virtio-net-back virtio-blk-back virtio-con-back)");
-	expect_error("pci ivshmem 00:0c.0 regions=0 id=0 caps=0,1\n",
-		     "line 3: unexpected 'caps=0,1' after 'pci' (options: "
-		     "domain= iommu= msix= regions= peers= id= protocol=)");
-	expect_error("pci ivshmem 00:20.0 regions=0 id=0\n",
-		     "line 3: bad BDF '00:20.0' (device <= 1f, function <= 7)");
-	expect_error("pci ivshmem 0:0c.0 regions=0 id=0\n",
-		     "line 3: bad BDF '0:0c.0' (BB:DD.F in hex, or a number)");
-	expect_error("pci ivshmem 0x10000 regions=0 id=0\n",
-		     "line 3: bad BDF '0x10000' (BB:DD.F in hex, or a number)");
-	expect_error("pci ivshmem 00:0c.0 regions=0 id=0\n"
-		     "pci ivshmem 0x60 regions=0 id=1\n",
-		     "line 4: pci 0000:00:0c.0 already declared on line 3");
-	expect_error("pci virtio 00:0c.0\n", "line 3: unknown pci type "
-		     "'virtio' (known: device bridge ivshmem)");
-	expect_error("pci ivshmem\n", "line 3: 'pci' needs ivshmem|device|"
-		     "bridge BDF");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 static void test_pci_device(void **state)
 {
+	static const struct err_row errors[] = {
+		{ "caps 0 .. 1, but the cell has 1 pci capabilities",
+		  HDR "pcicap pm 0xc8 8\npci device 00:02.0 caps=0,2\n",
+		  "line 4: caps 0 .. 1, but the cell has 1 pci capabilities" },
+		{ "caps= takes START,COUNT",
+		  HDR "pci device 00:02.0 caps=0\n",
+		  "line 3: caps= takes START,COUNT" },
+		{ "bar_mask= has more than 6 words",
+		  HDR "pci device 00:02.0 bar_mask=1,2,3,4,5,6,7\n",
+		  "line 3: bar_mask= has more than 6 words" },
+		{ "regions= peers= id= protocol= are for ivshmem devices",
+		  HDR "pci device 00:02.0 regions=0\n",
+		  "line 3: regions= peers= id= protocol= are for ivshmem "
+		  "devices" },
+		{ "msi vectors '33' exceeds the limit 0x20",
+		  HDR "pci device 00:02.0 msi=33\n",
+		  "line 3: msi vectors '33' exceeds the limit 0x20" },
+	};
+
 	const struct jailhouse_pci_device *p;
 
 	(void)state;
@@ -973,17 +1212,7 @@ static void test_pci_device(void **state)
 	assert_int_equal(d.pci[1].type, JAILHOUSE_PCI_TYPE_BRIDGE);
 	assert_int_equal(d.pci[1].msi_flags, JAILHOUSE_PCI_MSI_MASKABLE);
 
-	expect_error("pcicap pm 0xc8 8\npci device 00:02.0 caps=0,2\n",
-		     "line 4: caps 0 .. 1, but the cell has 1 pci capabilities");
-	expect_error("pci device 00:02.0 caps=0\n",
-		     "line 3: caps= takes START,COUNT");
-	expect_error("pci device 00:02.0 bar_mask=1,2,3,4,5,6,7\n",
-		     "line 3: bar_mask= has more than 6 words");
-	expect_error("pci device 00:02.0 regions=0\n",
-		     "line 3: regions= peers= id= protocol= are for ivshmem "
-		     "devices");
-	expect_error("pci device 00:02.0 msi=33\n",
-		     "line 3: msi vectors '33' exceeds the limit 0x20");
+	expect_errors(errors, ARRAY_SIZE(errors));
 }
 
 /*
