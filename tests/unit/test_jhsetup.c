@@ -121,94 +121,88 @@ static void test_more_than_255_reads_only_255(void **state)
 
 static void test_ioapic_detection(void **state)
 {
+	/* standard_ioapic: one of the first n irqchips is at 0xfec00000 */
+	static const struct {
+		const char *name;
+		u32 n;
+		struct jailhouse_irqchip chips[3];
+		u8 want;
+	} rows[] = {
+		{ "no irqchips", 0, { { 0 } }, 0 },
+		{ "a non-standard one only", 1,
+		  { { .address = 0xfec01000 } }, 0 },
+		{ "the standard address among others", 3,
+		  { { .address = 0xfec01000 },
+		    { .address = 0xfec00000, .id = 0x1ff },
+		    { .address = 0xfed00000 } }, 1 },
+		/* only the address counts; the count bounds the search */
+		{ "the standard one past the count", 1,
+		  { { .address = 0xfec01000 },
+		    { .address = 0xfec00000, .id = 0x1ff },
+		    { .address = 0xfed00000 } }, 0 },
+		{ "0xfec00000 + 4 GiB (64-bit compare)", 1,
+		  { { .address = 0x1fec00000ull },
+		    { .address = 0xfec00000, .id = 0x1ff },
+		    { .address = 0xfed00000 } }, 0 },
+	};
+
 	(void)state;
 	comm_values();
-	memset(irq, 0, sizeof(irq));
-	/* none */
-	cell(0, 0);
-	fill(&cfg, 1);
-	assert_int_equal(jh.standard_ioapic, 0);
-	/* a non-standard one only */
-	irq[0].address = 0xfec01000;
-	cell(1, 0);
-	fill(&cfg, 1);
-	assert_int_equal(jh.standard_ioapic, 0);
-	/* the standard address among others */
-	irq[1].address = 0xfec00000;
-	irq[1].id = 0x1ff;
-	irq[2].address = 0xfed00000;
-	cell(3, 0);
-	fill(&cfg, 1);
-	assert_int_equal(jh.standard_ioapic, 1);
-	assert_int_equal(((u8 *)&jh)[0x018], 1);
-	/* only the address counts; the count bounds the search */
-	cell(1, 0);
-	fill(&cfg, 1);
-	assert_int_equal(jh.standard_ioapic, 0);
-	irq[0].address = 0x1fec00000ull;	/* 64-bit compare */
-	fill(&cfg, 1);
-	assert_int_equal(jh.standard_ioapic, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		memcpy(irq, rows[i].chips, sizeof(irq));
+		cell(rows[i].n, 0);
+		fill(&cfg, 1);
+		assert_row_equal(rows[i].name, "standard_ioapic",
+				 jh.standard_ioapic, rows[i].want);
+		assert_row_equal(rows[i].name, "byte 0x018",
+				 ((u8 *)&jh)[0x018], rows[i].want);
+	}
 }
 
 static void test_uart_flags(void **state)
 {
+	/* flags bit i: the cell has legacy UART i's 8 ports in one pio grant */
+	static const struct {
+		const char *name;
+		u32 n;
+		struct jailhouse_pio grants[4];
+		u32 flags;
+	} rows[] = {
+		{ "exactly the four legacy UARTs", 4,
+		  { { 0x3f8, 8 }, { 0x2f8, 8 }, { 0x3e8, 8 }, { 0x2e8, 8 } },
+		  0xf },
+		{ "0x3f8 alone", 1, { { 0x3f8, 8 } }, 1u << 0 },
+		{ "0x2f8 alone", 1, { { 0x2f8, 8 } }, 1u << 1 },
+		{ "0x3e8 alone", 1, { { 0x3e8, 8 } }, 1u << 2 },
+		{ "0x2e8 alone", 1, { { 0x2e8, 8 } }, 1u << 3 },
+		/* length 8 inside a larger grant counts */
+		{ "0x2f0-0x2ff covers 0x2f8", 1, { { 0x2f0, 0x10 } }, 0x2 },
+		{ "0x2e8-0x3ff covers all four", 1, { { 0x2e8, 0x118 } }, 0xf },
+		/* shorter than 8 or shifted: not usable */
+		{ "short or shifted grants", 4,
+		  { { 0x3f8, 7 }, { 0x2f9, 8 },
+		    { 0x3e0, 8 },		/* ends at 0x3e8 */
+		    { 0x2ec, 4 } },		/* second half only */
+		  0 },
+		/* two halves of 4 are two grants, not one */
+		{ "two halves of 0x3f8", 2, { { 0x3f8, 4 }, { 0x3fc, 4 } }, 0 },
+		{ "other ports", 2, { { 0x60, 1 }, { 0xcf8, 8 } }, 0 },
+	};
+
 	(void)state;
 	comm_values();
 	assert_int_equal(jh_legacy_uart_ports[0], 0x3f8);
 	assert_int_equal(jh_legacy_uart_ports[1], 0x2f8);
 	assert_int_equal(jh_legacy_uart_ports[2], 0x3e8);
 	assert_int_equal(jh_legacy_uart_ports[3], 0x2e8);
-
-	/* exactly the four legacy UARTs: bits 0..3 */
-	pio[0] = (struct jailhouse_pio){ 0x3f8, 8 };
-	pio[1] = (struct jailhouse_pio){ 0x2f8, 8 };
-	pio[2] = (struct jailhouse_pio){ 0x3e8, 8 };
-	pio[3] = (struct jailhouse_pio){ 0x2e8, 8 };
-	cell(0, 4);
-	fill(&cfg, 1);
-	assert_int_equal(jh.flags, 0xf);
-	assert_int_equal(rd32(&jh, 0x118), 0xf);
-
-	/* one each */
-	for (u32 i = 0; i < 4; i++) {
-		pio[0] = (struct jailhouse_pio){ jh_legacy_uart_ports[i], 8 };
-		cell(0, 1);
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		memcpy(pio, rows[i].grants, sizeof(rows[i].grants));
+		cell(0, rows[i].n);
 		fill(&cfg, 1);
-		assert_int_equal(jh.flags, 1u << i);
+		assert_row_equal(rows[i].name, "flags", jh.flags, rows[i].flags);
+		assert_row_equal(rows[i].name, "flags at 0x118",
+				 rd32(&jh, 0x118), rows[i].flags);
 	}
-
-	/* length 8 inside a larger grant counts (0x2f0-0x2ff covers 0x2f8) */
-	pio[0] = (struct jailhouse_pio){ 0x2f0, 0x10 };
-	cell(0, 1);
-	fill(&cfg, 1);
-	assert_int_equal(jh.flags, 0x2);
-	/* one grant covering 0x2e8-0x3ff covers all four */
-	pio[0] = (struct jailhouse_pio){ 0x2e8, 0x118 };
-	fill(&cfg, 1);
-	assert_int_equal(jh.flags, 0xf);
-
-	/* shorter than 8 or shifted: not usable */
-	pio[0] = (struct jailhouse_pio){ 0x3f8, 7 };
-	pio[1] = (struct jailhouse_pio){ 0x2f9, 8 };
-	pio[2] = (struct jailhouse_pio){ 0x3e0, 8 };	/* ends at 0x3e8 */
-	pio[3] = (struct jailhouse_pio){ 0x2ec, 4 };	/* second half only */
-	cell(0, 4);
-	fill(&cfg, 1);
-	assert_int_equal(jh.flags, 0);
-
-	/* two halves of 4 are two grants, not one: not usable */
-	pio[0] = (struct jailhouse_pio){ 0x3f8, 4 };
-	pio[1] = (struct jailhouse_pio){ 0x3fc, 4 };
-	cell(0, 2);
-	fill(&cfg, 1);
-	assert_int_equal(jh.flags, 0);
-
-	/* other ports do not set anything */
-	pio[0] = (struct jailhouse_pio){ 0x60, 1 };
-	pio[1] = (struct jailhouse_pio){ 0xcf8, 8 };
-	cell(0, 2);
-	fill(&cfg, 1);
-	assert_int_equal(jh.flags, 0);
 }
 
 static void test_values_are_copies(void **state)
