@@ -60,28 +60,47 @@ static void test_add(void **state)
 
 static void test_add_errors(void **state)
 {
+	/*
+	 * e820_add on a table of max entries holding full entries (0 or 2:
+	 * [0xffffffffffffe000, +0x1000) and [0, 1)): the exact error, and
+	 * nothing added.
+	 */
+	static const struct {
+		const char *name;
+		u32 max;
+		bool full;
+		u64 addr, size;
+		const char *detail;
+	} rows[] = {
+		{ "empty entry", 2, false, 0x1000, 0,
+		  "0x1000+0x0 is empty or wraps" },
+		{ "entry past 2^64", 2, false, 0xfffffffffffff000ull, 0x2000,
+		  "0xfffffffffffff000+0x2000 is empty or wraps" },
+		/* ending exactly at 2^64 wraps to 0 */
+		{ "entry ending at 2^64", 2, false, 0xfffffffffffff000ull,
+		  0x1000, "0xfffffffffffff000+0x1000 is empty or wraps" },
+		/* full: the limit comes first, whatever the entry */
+		{ "full table", 2, true, 0x1000, 0x1000, "more than 2 entries" },
+		{ "full table, empty entry", 2, true, 0x1000, 0,
+		  "more than 2 entries" },
+		{ "table of 0 entries", 0, false, 0x1000, 0x1000,
+		  "more than 0 entries" },
+	};
+
 	(void)state;
-	table(2);
-	assert_fail(e820_add(&t, 0x1000, 0, E820_TYPE_RAM, &err), err, "e820",
-		    "0x1000+0x0 is empty or wraps");
-	assert_fail(e820_add(&t, 0xfffffffffffff000ull, 0x2000, 1, &err), err,
-		    "e820", "0xfffffffffffff000+0x2000 is empty or wraps");
-	/* ending exactly at 2^64 wraps to 0 */
-	assert_fail(e820_add(&t, 0xfffffffffffff000ull, 0x1000, 1, &err), err,
-		    "e820", "0xfffffffffffff000+0x1000 is empty or wraps");
-	assert_int_equal(t.count, 0);
-	assert_ok(e820_add(&t, 0xffffffffffffe000ull, 0x1000, 1, &err), err);
-	assert_ok(e820_add(&t, 0, 1, 1, &err), err);
-	assert_int_equal(t.count, 2);
-	/* full: the limit comes first, whatever the entry */
-	assert_fail(e820_add(&t, 0x1000, 0x1000, 1, &err), err, "e820",
-		    "more than 2 entries");
-	assert_fail(e820_add(&t, 0x1000, 0, 1, &err), err, "e820",
-		    "more than 2 entries");
-	assert_int_equal(t.count, 2);
-	table(0);
-	assert_fail(e820_add(&t, 0x1000, 0x1000, 1, &err), err, "e820",
-		    "more than 0 entries");
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		table(rows[i].max);
+		if (rows[i].full) {
+			assert_ok(e820_add(&t, 0xffffffffffffe000ull, 0x1000, 1,
+					   &err), err);
+			assert_ok(e820_add(&t, 0, 1, 1, &err), err);
+		}
+		assert_row_fail(rows[i].name,
+				e820_add(&t, rows[i].addr, rows[i].size, 1, &err),
+				err, "e820", rows[i].detail);
+		assert_row_equal(rows[i].name, "count", t.count,
+				 rows[i].full ? 2 : 0);
+	}
 }
 
 static void test_finish_sorts(void **state)
@@ -119,25 +138,34 @@ static void test_finish_sorts(void **state)
 
 static void test_finish_overlap(void **state)
 {
+	/* two entries added in this order; e820_finish names the overlap */
+	static const struct {
+		const char *name;
+		struct boot_e820_entry e[2];
+		const char *detail;
+	} rows[] = {
+		/* named in sorted order: the lower entry first */
+		{ "lower entry added second",
+		  { { 0x100000, 0x1000, 2 }, { 0, 0x200000, 1 } },
+		  "0x0+0x200000 overlaps 0x100000+0x1000" },
+		{ "one byte",
+		  { { 0x1000, 0x1000, 1 }, { 0x1fff, 0x10, 1 } },
+		  "0x1000+0x1000 overlaps 0x1fff+0x10" },
+		{ "same start",
+		  { { 0x5000, 0x1000, 1 }, { 0x5000, 0x1000, 2 } },
+		  "0x5000+0x1000 overlaps 0x5000+0x1000" },
+	};
+
 	(void)state;
-	table(8);
-	assert_ok(e820_add(&t, 0x100000, 0x1000, 2, &err), err);
-	assert_ok(e820_add(&t, 0, 0x200000, 1, &err), err);
-	/* named in sorted order: the lower entry first */
-	assert_fail(e820_finish(&t, &err), err, "e820",
-		    "0x0+0x200000 overlaps 0x100000+0x1000");
-
-	table(8);
-	assert_ok(e820_add(&t, 0x1000, 0x1000, 1, &err), err);
-	assert_ok(e820_add(&t, 0x1fff, 0x10, 1, &err), err);	/* one byte */
-	assert_fail(e820_finish(&t, &err), err, "e820",
-		    "0x1000+0x1000 overlaps 0x1fff+0x10");
-
-	table(8);
-	assert_ok(e820_add(&t, 0x5000, 0x1000, 1, &err), err);
-	assert_ok(e820_add(&t, 0x5000, 0x1000, 2, &err), err);	/* same start */
-	assert_fail(e820_finish(&t, &err), err, "e820",
-		    "0x5000+0x1000 overlaps 0x5000+0x1000");
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		table(8);
+		for (int j = 0; j < 2; j++)
+			assert_ok(e820_add(&t, rows[i].e[j].addr,
+					   rows[i].e[j].size, rows[i].e[j].type,
+					   &err), err);
+		assert_row_fail(rows[i].name, e820_finish(&t, &err), err, "e820",
+				rows[i].detail);
+	}
 }
 
 /* ---- from a cell config ------------------------------------------------- */
