@@ -4,25 +4,79 @@
 
 #define WHAT "params"
 
-/*
- * Keys, in the order of enum key_id (the first four also index
- * params.has[] and, two by two, params.addr_size[]); also the list
- * printed for an unknown key.
- */
-#define KEYS "kernel initrd config comm mem cpu_wait_ms console log crc"
-enum key_id {
-	K_KERNEL, K_INITRD, K_CONFIG, K_COMM, K_MEM, K_CPU_WAIT, K_CONSOLE,
-	K_LOG, K_CRC,
+/* How a key's value is read. */
+enum form {
+	NUMBERS,	/* "A" or "A,B" (0x hex or decimal), at most MAX of them */
+	WORD,		/* one of the words "a|b|c" of its TEXT, as its index */
+	CONSOLE,	/* a console_spec (console_value) */
 };
 
-/* What each key's value must look like, in key order. */
-#define FORMS \
-	"ADDR[,SIZE]\0ADDR,SIZE, SIZE > 0\0ADDR[,SIZE]\0ADDR\0" \
-	"ADDR,SIZE, SIZE > 0, 16 at most\0N <= 60000\0" \
-	"none|io,PORT|mmio,ADDR|mmio32,ADDR [,BAUD], PORT <= 0xfff8, " \
-	"BAUD = 115200/N\0" LOG_LEVELS "\0" \
-	"KERNELCRC[,INITRDCRC], 32-bit CRC-32 values\0"
+/* FLAGS of a NUMBERS key */
+#define SIZE 1		/* A,SIZE: the second number is required, not 0 */
+#define U32 2		/* the numbers go into u32 fields (and must fit) */
+#define GIVEN2 4	/* the bool after GIVEN says if a second number came */
+
+#define AT(field) offsetof(struct params, field)
+#define NONE 0xff	/* GIVEN: the key sets no flag or count */
 #define LOG_LEVELS "quiet|default|verbose"	/* enum log_level order */
+
+/*
+ * The keys, one row each, in the order the unknown-key message lists them.
+ *   FORM, MAX, FLAGS  how the value is read
+ *   TIMES             how often the key may appear: once more is "given
+ *                     twice", or for a repeatable key a bad value
+ *   GIVEN             the u8 that counts the times it came (a bool for a
+ *                     key allowed once), or NONE
+ *   AT                where the value goes; a repeatable key's n-th value
+ *                     n slots of MAX numbers further
+ *   LIMIT             the largest first number (0: what the field holds)
+ *   TEXT              the form a bad value's error quotes
+ * Adding a key is one row (and its field in struct params).
+ *
+ *   name         form   max flags        times          given
+ *                at               limit  text
+ */
+#define KEYS(KEY) \
+	KEY(kernel,      NUMBERS, 2, 0,            1, AT(has_kernel), \
+	    AT(kernel_addr), 0,     "ADDR[,SIZE]") \
+	KEY(initrd,      NUMBERS, 2, SIZE,         1, AT(has_initrd), \
+	    AT(initrd_addr), 0,     "ADDR,SIZE, SIZE > 0") \
+	KEY(config,      NUMBERS, 2, 0,            1, AT(has_config), \
+	    AT(config_addr), 0,     "ADDR[,SIZE]") \
+	KEY(comm,        NUMBERS, 1, 0,            1, AT(has_comm), \
+	    AT(comm_addr),   0,     "ADDR") \
+	KEY(mem,         NUMBERS, 2, SIZE, PARAMS_MAX_MEM, AT(num_mem), \
+	    AT(mem),         0,     "ADDR,SIZE, SIZE > 0, 16 at most") \
+	KEY(cpu_wait_ms, NUMBERS, 1, U32,          1, NONE, \
+	    AT(cpu_wait_ms), 60000, "N <= 60000") \
+	KEY(console,     CONSOLE, 0, 0,            1, NONE, \
+	    AT(console),     0,     "none|io,PORT|mmio,ADDR|mmio32,ADDR " \
+				    "[,BAUD], PORT <= 0xfff8, BAUD = 115200/N") \
+	KEY(log,         WORD,    0, 0,            1, NONE, \
+	    AT(log),         0,     LOG_LEVELS) \
+	KEY(crc,         NUMBERS, 2, U32 | GIVEN2, 1, AT(has_crc), \
+	    AT(kernel_crc),  0,     "KERNELCRC[,INITRDCRC], 32-bit CRC-32 values")
+
+/* What the parser reads of the rows: their names, texts and the rest. */
+#define NAME(name, ...) #name " "	/* "kernel initrd ... crc " */
+#define TEXT(name, form, max, flags, times, given, at, limit, text) \
+	text "\0"			/* a list for cb_word() */
+#define ROW(name, form, max, flags, times, given, at, limit, text) \
+	{ form, max, flags, times, given, at, limit },
+#define NAMES KEYS(NAME)
+#define TEXTS KEYS(TEXT)
+
+static const struct key {
+	u8 form, max, flags, times, given, at;
+	u16 limit;
+} keys[] = { KEYS(ROW) };
+
+_Static_assert(AT(mem) < NONE && AT(num_mem) < NONE,
+	       "struct params offsets fit a u8");
+_Static_assert(sizeof(((struct params *)0)->num_mem) == 1 &&
+	       sizeof(bool) == 1, "GIVEN is a u8");
+_Static_assert(AT(has_initrd_crc) == AT(has_crc) + 1, "GIVEN2 of crc=");
+_Static_assert(sizeof(enum log_level) == 4, "WORD stores a u32");
 
 /* Console kinds in enum console_kind order. */
 #define KINDS "unset\0none\0io\0mmio\0mmio32\0"
@@ -62,6 +116,72 @@ static int parse_nums(const char *s, size_t len, u64 *n)
 	return 2;
 }
 
+/* "none", or KIND,ADDR[,BAUD] with an I/O port <= 0xfff8, BAUD = 115200/N. */
+static int console_value(const char *val, size_t vlen, struct console_spec *c)
+{
+	size_t k = span(val, vlen, ',');
+	u64 n[2] = { 0, 0 };
+	int cnt;
+
+	c->kind = (enum console_kind)word_index(KINDS, '\0', val, k);
+	if (c->kind == CONSOLE_NONE && k == vlen)
+		return 0;
+	if ((int)c->kind <= CONSOLE_NONE || k == vlen ||
+	    (cnt = parse_nums(val + k + 1, vlen - k - 1, n)) < 0 ||
+	    (cnt == 2 && (n[1] - 1 >= 115200 || 115200 % n[1])) ||
+	    (c->kind == CONSOLE_IO && n[0] > 0xfff8))
+		return -1;
+	c->addr = n[0];
+	c->baud = (u32)n[1];
+	return 0;
+}
+
+/* Reads the numbers of key k, given `count` times before, into p. */
+static __attribute__((noinline)) int numbers_value(const struct key *k,
+		u32 count, const char *val, size_t vlen, struct params *p)
+{
+	u64 n[2] = { 0, 0 };
+	int cnt = parse_nums(val, vlen, n);
+	size_t width = k->flags & U32 ? 4 : 8;
+	u8 *given = (u8 *)p + k->given;
+	u8 *at = (u8 *)p + k->at + count * k->max * width;
+
+	/* n[1] stays 0 without a second number: a missing SIZE is 0 too */
+	if (cnt < 0 || cnt > k->max || (k->flags & SIZE && !n[1]) ||
+	    (k->limit && n[0] > k->limit) ||
+	    (k->flags & U32 && (n[0] | n[1]) >> 32))
+		return -1;
+	if (k->flags & GIVEN2)
+		given[1] = cnt == 2;
+	if (k->given != NONE)
+		*given = (u8)(count + 1);	/* for a bool: true */
+	for (int i = 0; i < k->max; i++) {
+		if (width == 4)
+			((u32 *)at)[i] = (u32)n[i];
+		else
+			((u64 *)at)[i] = n[i];
+	}
+	return 0;
+}
+
+/*
+ * Reads the value of key k (TEXT text), given `count` times before, into
+ * p: >= 0, or -1 if it is not the key's form or the key may not come again.
+ */
+static int key_value(const struct key *k, const char *text, u32 count,
+		     const char *val, size_t vlen, struct params *p)
+{
+	u8 *at = (u8 *)p + k->at;
+
+	if (count == k->times)
+		return -1;
+	if (k->form == CONSOLE)
+		return console_value(val, vlen, (struct console_spec *)at);
+	if (k->form == WORD)	/* the word's index, or -1 */
+		return (int)(*(u32 *)at = (u32)word_index(text, '|', val, vlen));
+	return numbers_value(k, count, val, vlen, p);
+}
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -79,11 +199,9 @@ static void set_defaults(struct params *p, const char *cmdline)
 static int parse_into(const char *buf, size_t bufsize, struct params *p,
 		      struct cb_err *err)
 {
-	/* numeric keys: fewest and most numbers, as 0xMINMAX */
-	static const u8 counts[] = { 0x12, 0x22, 0x12, 0x11, 0x22, 0x11 };
 	size_t len = cb_strnlen(buf, bufsize);
 	const char *s = buf, *end = buf + len;
-	u32 seen = 0;
+	u8 count[ARRAY_SIZE(keys)] = { 0 };
 
 	set_defaults(p, end);
 	if (len == bufsize)
@@ -94,10 +212,9 @@ static int parse_into(const char *buf, size_t bufsize, struct params *p,
 				       (u8)*s, (size_t)(s - buf));
 	s = buf;
 	while (s < end) {
-		const char *key = s, *val;
-		size_t klen, vlen, k;
-		u64 n[2] = { 0, 0 };
-		int id, cnt;
+		const char *key = s, *val, *text;
+		size_t klen, vlen;
+		int id;
 
 		if (is_space(*s)) {
 			s++;
@@ -118,71 +235,19 @@ static int parse_into(const char *buf, size_t bufsize, struct params *p,
 			return cb_fail(err, WHAT, "'%.*s' is not key=value",
 				       (int)klen, key);
 		vlen = (size_t)(s - val);
-		id = word_index(KEYS, ' ', key, klen);
-		if (id < 0)
-			return cb_fail(err, WHAT, "unknown key '%.*s' (%s; command "
-				       "line after --)", (int)klen, key, KEYS);
-		if (id != K_MEM && (seen & (1u << id)))
+		id = word_index(NAMES, ' ', key, klen);
+		if (id < 0)	/* the names without the last space */
+			return cb_fail(err, WHAT, "unknown key '%.*s' (%.*s; command "
+				       "line after --)", (int)klen, key,
+				       (int)sizeof(NAMES) - 2, NAMES);
+		if (count[id] && keys[id].times == 1)
 			return cb_fail(err, WHAT, "%.*s: given twice", (int)klen,
 				       key);
-		seen |= 1u << id;
-
-		if (id == K_LOG) {
-			/* the levels are their own form: "quiet|default|..." */
-			p->log = (enum log_level)word_index(LOG_LEVELS, '|',
-							    val, vlen);
-			if ((int)p->log < 0)
-				goto bad;
-			continue;
-		}
-		if (id == K_CONSOLE) {
-			struct console_spec *c = &p->console;
-
-			k = span(val, vlen, ',');
-			c->kind = (enum console_kind)word_index(KINDS, '\0', val, k);
-			if (c->kind == CONSOLE_NONE && k == vlen)
-				continue;
-			if ((int)c->kind <= CONSOLE_NONE || k == vlen ||
-			    (cnt = parse_nums(val + k + 1, vlen - k - 1, n)) < 0 ||
-			    (cnt == 2 && (n[1] - 1 >= 115200 || 115200 % n[1])) ||
-			    (c->kind == CONSOLE_IO && n[0] > 0xfff8))
-				goto bad;
-			c->addr = n[0];
-			c->baud = (u32)n[1];
-			continue;
-		}
-		cnt = parse_nums(val, vlen, n);
-		if (id == K_CRC) {
-			if (cnt < 0 || n[0] > 0xffffffffu || n[1] > 0xffffffffu)
-				goto bad;
-			p->has_crc = true;
-			p->has_initrd_crc = cnt == 2;
-			p->kernel_crc = (u32)n[0];
-			p->initrd_crc = (u32)n[1];
-			continue;
-		}
-		if (cnt < counts[id] >> 4 || cnt > (counts[id] & 15) ||
-		    (cnt == 2 && counts[id] == 0x22 && !n[1]) ||
-		    (id == K_CPU_WAIT && n[0] > 60000) ||
-		    (id == K_MEM && p->num_mem == PARAMS_MAX_MEM))
-			goto bad;
-		if (id <= K_COMM) {
-			p->has[id] = true;
-			p->addr_size[2 * id] = n[0];
-			if (id < K_COMM)
-				p->addr_size[2 * id + 1] = n[1];
-		} else if (id == K_CPU_WAIT) {
-			p->cpu_wait_ms = (u32)n[0];
-		} else {
-			p->mem[p->num_mem].addr = n[0];
-			p->mem[p->num_mem].size = n[1];
-			p->num_mem++;
-		}
-		continue;
-bad:
-		return cb_fail(err, WHAT, "%.*s: '%.*s' is not %s", (int)klen, key,
-			       (int)vlen, val, cb_word(FORMS, '\0', (unsigned int)id,
-						       NULL));
+		text = cb_word(TEXTS, '\0', (unsigned int)id, NULL);
+		if (key_value(&keys[id], text, count[id], val, vlen, p) < 0)
+			return cb_fail(err, WHAT, "%.*s: '%.*s' is not %s",
+				       (int)klen, key, (int)vlen, val, text);
+		count[id]++;
 	}
 	if (!p->has_kernel)
 		return cb_fail(err, WHAT, "no kernel=ADDR (-s \"...\" -a 0x1000?)");

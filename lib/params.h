@@ -44,26 +44,19 @@ struct console_spec {
 	u64 addr;
 };
 
+/* Filled by the key table of lib/params.c: each row names its fields. */
 struct params {
-	union {
-		struct { bool has_kernel, has_initrd, has_config, has_comm; };
-		bool has[4];		/* the same, in key order */
-	};
-	union {
-		struct {
-			u64 kernel_addr, kernel_size;	/* size 0: use the header */
-			u64 initrd_addr, initrd_size;
-			u64 config_addr, config_size;	/* size 0: trust the counts */
-			u64 comm_addr;
-		};
-		u64 addr_size[7];	/* the same, in key order */
-	};
+	bool has_kernel, has_initrd, has_config, has_comm;
+	u64 kernel_addr, kernel_size;	/* size 0: use the header */
+	u64 initrd_addr, initrd_size;
+	u64 config_addr, config_size;	/* size 0: trust the counts */
+	u64 comm_addr;
 	struct console_spec console;
 	enum log_level log;
 	u32 cpu_wait_ms;
 	bool has_crc, has_initrd_crc;	/* crc=KCRC[,ICRC] */
 	u32 kernel_crc, initrd_crc;
-	u32 num_mem;
+	u8 num_mem;			/* mem= ranges given */
 	const char *cmdline;		/* points into the parsed buffer */
 	size_t cmdline_len;		/* bytes, without the NUL */
 	struct { u64 addr, size; } mem[PARAMS_MAX_MEM];
