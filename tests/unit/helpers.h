@@ -19,10 +19,18 @@
 
 #include "lib/types.h"
 #include "lib/error.h"
+#include "lib/abi/cell_config.h"
 
 #define KIB 0x400ull
 #define MIB 0x100000ull
 #define GIB 0x40000000ull
+
+/* Memory region flags of a cell's RAM and of its comm region. */
+#define RAM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
+		   JAILHOUSE_MEM_EXECUTE | JAILHOUSE_MEM_DMA | \
+		   JAILHOUSE_MEM_LOADABLE)
+#define COMM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
+		    JAILHOUSE_MEM_COMM_REGION)
 
 static inline u16 rd16(const void *base, size_t off)
 {

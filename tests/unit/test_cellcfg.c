@@ -9,12 +9,6 @@
 #include "lib/cellcfg.h"
 #include "lib/params.h"
 
-#define RAM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
-		   JAILHOUSE_MEM_EXECUTE | JAILHOUSE_MEM_DMA | \
-		   JAILHOUSE_MEM_LOADABLE)
-#define COMM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
-		    JAILHOUSE_MEM_COMM_REGION)
-
 /* A config's parts before serialisation; counts come from d. */
 struct cfgsrc {
 	struct jailhouse_cell_desc d;

@@ -8,12 +8,6 @@
 #include "tests/unit/helpers.h"
 #include "lib/e820.h"
 
-#define RAM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
-		   JAILHOUSE_MEM_EXECUTE | JAILHOUSE_MEM_DMA | \
-		   JAILHOUSE_MEM_LOADABLE)
-#define COMM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
-		    JAILHOUSE_MEM_COMM_REGION)
-
 static struct boot_e820_entry ents[300];
 static struct e820_table t;
 static struct cb_err err;
