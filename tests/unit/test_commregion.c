@@ -26,16 +26,43 @@ static struct jailhouse_comm_region *fill_good(void)
 	return (struct jailhouse_comm_region *)page;
 }
 
-/* The detail names the region's address: "%#lx" of the pointer. */
-static void expect_bad(const struct jailhouse_comm_region *c, const char *sig,
-		       unsigned int rev)
+/*
+ * A page the check refuses: the good page with another signature or
+ * revision, or the whole page one byte value. The detail quotes the
+ * signature, the revision and the region's address ("%#lx" of the pointer).
+ */
+struct bad_row {
+	const char *name;
+	bool blank;			/* the whole page blank_byte instead */
+	u8 blank_byte;
+	char sig[7];			/* 6 bytes */
+	u16 revision;
+	const char *want_sig;
+	unsigned int want_rev;
+};
+
+static void run_bad_rows(const struct bad_row *rows, size_t n)
 {
+	struct jailhouse_comm_region *c = (struct jailhouse_comm_region *)page;
 	char want[CB_ERR_DETAIL_MAX];
 
-	snprintf(want, sizeof(want), "\"%s\" revision %u at 0x%lx, want JHCOMM 2",
-		 sig, rev, (unsigned long)(uintptr_t)c);
-	err_reset(&err);
-	assert_fail(comm_region_check(c, &err), err, "comm region", want);
+	for (size_t i = 0; i < n; i++) {
+		const struct bad_row *r = &rows[i];
+
+		if (r->blank) {
+			memset(page, r->blank_byte, sizeof(page));
+		} else {
+			fill_good();
+			memcpy(page, r->sig, 6);
+			wr16(page, 0x06, r->revision);
+		}
+		snprintf(want, sizeof(want),
+			 "\"%s\" revision %u at 0x%lx, want JHCOMM 2",
+			 r->want_sig, r->want_rev, (unsigned long)(uintptr_t)c);
+		err_reset(&err);
+		assert_row_fail(r->name, comm_region_check(c, &err), err,
+				"comm region", want);
+	}
 }
 
 static void test_good(void **state)
@@ -71,51 +98,49 @@ static void test_good(void **state)
 
 static void test_bad_signature(void **state)
 {
-	struct jailhouse_comm_region *c;
+	static const struct bad_row rows[] = {
+		{ "last letter X", .sig = "JHCOMX", .revision = 2,
+		  .want_sig = "JHCOMX", .want_rev = 2 },
+		/* a cell config, not the page */
+		{ "cell config signature", .sig = "JHCLL\0", .revision = 2,
+		  .want_sig = "JHCLL", .want_rev = 2 },
+		/* only six bytes are quoted: the revision bytes follow directly */
+		{ "lower case", .sig = "jhcomm", .revision = 2,
+		  .want_sig = "jhcomm", .want_rev = 2 },
+		/*
+		 * Issue 8, item 7: an unmapped or zeroed page, or any
+		 * unprintable byte: \xNN, never the raw byte (a NUL ends the
+		 * signature)
+		 */
+		{ "zeroed page", .blank = true, .blank_byte = 0,
+		  .want_sig = "", .want_rev = 0 },
+		{ "page of 0xff", .blank = true, .blank_byte = 0xff,
+		  .want_sig = "\\xff\\xff\\xff\\xff\\xff\\xff",
+		  .want_rev = 0xffff },
+		{ "control byte first", .sig = "\x1fHCOMM", .revision = 2,
+		  .want_sig = "\\x1fHCOMM", .want_rev = 2 },
+		{ "CR, LF and ESC", .sig = "J\r\nXY\x1b", .revision = 2,
+		  .want_sig = "J\\x0d\\x0aXY\\x1b", .want_rev = 2 },
+	};
 
 	(void)state;
-	c = fill_good();
-	page[5] = 'X';
-	expect_bad(c, "JHCOMX", 2);
-
-	c = fill_good();
-	memcpy(page, "JHCLL\0", 6);		/* a cell config, not the page */
-	expect_bad(c, "JHCLL", 2);
-
-	/* only six bytes are quoted: the revision bytes follow directly */
-	c = fill_good();
-	memcpy(page, "jhcomm", 6);
-	expect_bad(c, "jhcomm", 2);
-
-	/*
-	 * Issue 8, item 7: an unmapped or zeroed page, or any unprintable
-	 * byte: \xNN, never the raw byte (a NUL ends the signature)
-	 */
-	memset(page, 0, sizeof(page));
-	c = (struct jailhouse_comm_region *)page;
-	expect_bad(c, "", 0);
-	memset(page, 0xff, sizeof(page));
-	expect_bad(c, "\\xff\\xff\\xff\\xff\\xff\\xff", 0xffff);
-	c = fill_good();
-	page[0] = 0x1f;
-	expect_bad(c, "\\x1fHCOMM", 2);
-	c = fill_good();
-	memcpy(page, "J\r\nXY\x1b", 6);
-	expect_bad(c, "J\\x0d\\x0aXY\\x1b", 2);
+	run_bad_rows(rows, ARRAY_SIZE(rows));
 }
 
 static void test_bad_revision(void **state)
 {
-	struct jailhouse_comm_region *c;
+	static const struct bad_row rows[] = {
+		{ "revision 1", .sig = "JHCOMM", .revision = 1,
+		  .want_sig = "JHCOMM", .want_rev = 1 },
+		{ "revision 3", .sig = "JHCOMM", .revision = 3,
+		  .want_sig = "JHCOMM", .want_rev = 3 },
+		/* byte-swapped 2 */
+		{ "revision 2 byte-swapped", .sig = "JHCOMM", .revision = 0x0200,
+		  .want_sig = "JHCOMM", .want_rev = 512 },
+	};
 
 	(void)state;
-	c = fill_good();
-	wr16(page, 0x06, 1);
-	expect_bad(c, "JHCOMM", 1);
-	wr16(page, 0x06, 3);
-	expect_bad(c, "JHCOMM", 3);
-	wr16(page, 0x06, 0x0200);		/* byte-swapped 2 */
-	expect_bad(c, "JHCOMM", 512);
+	run_bad_rows(rows, ARRAY_SIZE(rows));
 }
 
 static void test_at_fixed_address_text(void **state)
