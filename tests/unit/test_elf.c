@@ -84,33 +84,56 @@ static void test_good(void **state)
 	assert_true(elf_is_elf(img));
 }
 
+/* "ELF class C machine M phentsize P, headers end E: want 2 62 56, in N bytes" */
+#define BAD_HEADER(fields, end, avail)					\
+	"ELF " fields ", headers end " end ": want 2 62 56, in " avail " bytes"
+
 static void test_header(void **state)
 {
+	/* the image of setup() with up to one field written, placed at LOAD */
+	static const struct {
+		const char *name;
+		u16 off;
+		u8 width;			/* 1, 2 or 8 bytes; 0: none */
+		u64 val;
+		u64 avail;
+		const char *detail;
+	} rows[] = {
+		{ "machine 3 (i386)", 18, 2, 3, 0x3000,
+		  BAD_HEADER("class 2 machine 3 phentsize 56", "0xe8", "0x3000") },
+		{ "class 1 (32-bit)", 4, 1, 1, 0x3000,
+		  BAD_HEADER("class 1 machine 62 phentsize 56", "0xe8", "0x3000") },
+		/* big-endian: machine 62 read back */
+		{ "machine 62 big-endian", 18, 2, 0x3e00, 0x3000,
+		  BAD_HEADER("class 2 machine 15872 phentsize 56", "0xe8",
+			     "0x3000") },
+		{ "phentsize 32", 54, 2, 32, 0x3000,
+		  BAD_HEADER("class 2 machine 62 phentsize 32", "0xe8", "0x3000") },
+		/* program headers past what is loaded, and past the 64 KiB read */
+		{ "program headers past the bytes loaded", 0, 0, 0, 0xe0,
+		  BAD_HEADER("class 2 machine 62 phentsize 56", "0xe8", "0xe0") },
+		{ "program headers past the 64 KiB read", 32, 8, 0x10000,
+		  0x100000, BAD_HEADER("class 2 machine 62 phentsize 56",
+				       "0x100a8", "0x10000") },
+		{ "program headers not 8-byte aligned", 32, 8, 0x44, 0x3000,
+		  BAD_HEADER("class 2 machine 62 phentsize 56", "0xec", "0x3000") },
+		/* no wrap-around (the line shows the end modulo 2^64) */
+		{ "program header offset near 2^64", 32, 8, UINT64_MAX - 8,
+		  0x100000, BAD_HEADER("class 2 machine 62 phentsize 56", "0x9f",
+				       "0x10000") },
+	};
+
 	(void)state;
-	wr16(img, 18, 3);
-	assert_fail(place(0x3000, LOAD), err, "kernel", "ELF class 2 machine 3 "
-		    "phentsize 56, headers end 0xe8: want 2 62 56, in 0x3000 bytes");
-	setup(NULL);
-	wr8(img, 4, 1);
-	assert_int_equal(place(0x3000, LOAD), -1);
-	setup(NULL);
-	wr16(img, 18, 0x3e00);		/* big-endian: machine 62 read back */
-	assert_int_equal(place(0x3000, LOAD), -1);
-	setup(NULL);
-	wr16(img, 54, 32);
-	assert_int_equal(place(0x3000, LOAD), -1);
-	setup(NULL);
-	/* program headers past what is loaded, and past the 64 KiB read */
-	assert_fail(place(0xe0, LOAD), err, "kernel", "ELF class 2 machine 62 "
-		    "phentsize 56, headers end 0xe8: want 2 62 56, in 0xe0 bytes");
-	wr64(img, 32, 0x10000);
-	assert_fail(place(0x100000, LOAD), err, "kernel", "ELF class 2 machine "
-		    "62 phentsize 56, headers end 0x100a8: want 2 62 56, in 0x10000 "
-		    "bytes");
-	wr64(img, 32, 0x44);		/* not 8-byte aligned */
-	assert_int_equal(place(0x3000, LOAD), -1);
-	wr64(img, 32, UINT64_MAX - 8);	/* no wrap-around */
-	assert_int_equal(place(0x100000, LOAD), -1);
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		setup(NULL);
+		switch (rows[i].width) {
+		case 1: wr8(img, rows[i].off, (u8)rows[i].val); break;
+		case 2: wr16(img, rows[i].off, (u16)rows[i].val); break;
+		case 8: wr64(img, rows[i].off, rows[i].val); break;
+		}
+		assert_row_fail(rows[i].name, place(rows[i].avail, LOAD), err,
+				"kernel", rows[i].detail);
+	}
 }
 
 static void test_segment_file_bytes(void **state)
