@@ -25,20 +25,17 @@ static int raw_fmt(char *out, size_t size, const char *fmt, ...)
 	return n;
 }
 
-#define FMT(expect, ...) do {						\
+/* fn formats into buf (filled with 'Z' first): exactly expect, its length. */
+#define FMT_WITH(fn, expect, ...) do {					\
 		memset(buf, 'Z', sizeof(buf));				\
-		assert_int_equal(cb_snprintf(buf, sizeof(buf), __VA_ARGS__), \
+		assert_int_equal(fn(buf, sizeof(buf), __VA_ARGS__),	\
 				 (int)strlen(expect));			\
 		assert_string_equal(buf, expect);			\
 	} while (0)
 
-/* The same through raw_fmt, for formats the compiler would refuse. */
-#define RAW_FMT(expect, ...) do {					\
-		memset(buf, 'Z', sizeof(buf));				\
-		assert_int_equal(raw_fmt(buf, sizeof(buf), __VA_ARGS__),	\
-				 (int)strlen(expect));			\
-		assert_string_equal(buf, expect);			\
-	} while (0)
+#define FMT(expect, ...)	FMT_WITH(cb_snprintf, expect, __VA_ARGS__)
+/* through raw_fmt, for formats the compiler's printf check would refuse */
+#define RAW_FMT(expect, ...)	FMT_WITH(raw_fmt, expect, __VA_ARGS__)
 
 static void test_plain_text(void **state)
 {
