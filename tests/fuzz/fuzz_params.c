@@ -21,6 +21,9 @@ static void check_ok(const char *buf, size_t bufsize, const struct params *p)
 		   (const void *)buf);
 	FUZZ_CHECK(p->cmdline[p->cmdline_len] == '\0', "cmdline not terminated");
 	FUZZ_CHECK(!p->has_initrd || p->initrd_size, "initrd of size 0");
+	FUZZ_CHECK(!p->has_crc || p->kernel_size, "crc= without the kernel size");
+	FUZZ_CHECK(!p->has_initrd_crc || (p->has_crc && p->has_initrd),
+		   "an initrd CRC without crc= or initrd=");
 	FUZZ_CHECK(p->num_mem <= PARAMS_MAX_MEM, "num_mem %u", p->num_mem);
 	for (u32 i = 0; i < p->num_mem; i++)
 		FUZZ_CHECK(p->mem[i].size, "mem %u of size 0", i);
