@@ -4,6 +4,11 @@
  * little-endian raw accessors (so that tests check byte offsets without
  * going through the structs under test), error assertions and a reader for
  * files of the source or build tree.
+ *
+ * Cases that differ only in their values are rows of a table: an array of
+ * { name, input, expected result or exact error line } run by one loop.
+ * The loop checks each row with assert_row_fail / assert_row_ok /
+ * assert_row_equal, which name the failing row in the message.
  */
 #ifndef CELLBOOT_TESTS_UNIT_HELPERS_H
 #define CELLBOOT_TESTS_UNIT_HELPERS_H
