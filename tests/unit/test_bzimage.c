@@ -119,25 +119,29 @@ struct bz_want {
 
 static void expect_parsed(const char *name, const struct bz_want *w)
 {
-	assert_row_equal(name, "load_addr", k.load_addr, w->load_addr);
-	assert_row_equal(name, "setup_size", k.setup_size, w->setup_size);
-	assert_row_equal(name, "pm_addr", k.pm_addr, w->pm_addr);
-	assert_row_equal(name, "pm_size", k.pm_size, w->pm_size);
-	assert_row_equal(name, "header_end", k.header_end, w->header_end);
-	assert_row_equal(name, "version", k.version, w->version);
-	assert_row_equal(name, "init_size", k.init_size, w->init_size);
-	assert_row_equal(name, "kernel_alignment", k.kernel_alignment,
-			 w->kernel_alignment);
-	assert_row_equal(name, "pref_address", k.pref_address, w->pref_address);
-	assert_row_equal(name, "relocatable", k.relocatable, w->relocatable);
-	assert_row_equal(name, "xloadflags", k.xloadflags, w->xloadflags);
-	assert_row_equal(name, "cmdline_size", k.cmdline_size, w->cmdline_size);
-	assert_row_equal(name, "initrd_addr_max", k.initrd_addr_max,
-			 w->initrd_addr_max);
-	assert_row_equal(name, "payload_offset", k.hdr->payload_offset,
-			 w->payload_offset);
-	assert_row_equal(name, "payload_length", k.hdr->payload_length,
-			 w->payload_length);
+	const struct {
+		const char *field;
+		u64 got, want;
+	} f[] = {
+		{ "load_addr", k.load_addr, w->load_addr },
+		{ "setup_size", k.setup_size, w->setup_size },
+		{ "pm_addr", k.pm_addr, w->pm_addr },
+		{ "pm_size", k.pm_size, w->pm_size },
+		{ "header_end", k.header_end, w->header_end },
+		{ "version", k.version, w->version },
+		{ "init_size", k.init_size, w->init_size },
+		{ "kernel_alignment", k.kernel_alignment, w->kernel_alignment },
+		{ "pref_address", k.pref_address, w->pref_address },
+		{ "relocatable", k.relocatable, w->relocatable },
+		{ "xloadflags", k.xloadflags, w->xloadflags },
+		{ "cmdline_size", k.cmdline_size, w->cmdline_size },
+		{ "initrd_addr_max", k.initrd_addr_max, w->initrd_addr_max },
+		{ "payload_offset", k.hdr->payload_offset, w->payload_offset },
+		{ "payload_length", k.hdr->payload_length, w->payload_length },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		assert_row_equal(name, f[i].field, f[i].got, f[i].want);
 }
 
 static void test_good_header(void **state)
