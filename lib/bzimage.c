@@ -95,28 +95,3 @@ u64 bzimage_runtime_start(const struct bzimage *k, u64 pm_addr)
 	start = align_up(pm_addr, k->kernel_alignment);
 	return start < k->pref_address ? k->pref_address : start;
 }
-
-const char *bzimage_compression(const struct bzimage *k)
-{
-	const u8 *p = k->image + k->setup_size + k->hdr->payload_offset;
-
-	if (k->hdr->payload_length < 2)
-		return "none";
-	if (p[0] == 0x1f && (p[1] == 0x8b || p[1] == 0x9e))
-		return "gzip";
-	if (p[0] == 0x42 && p[1] == 0x5a)
-		return "bzip2";
-	if (p[0] == 0x5d && p[1] == 0x00)
-		return "lzma";
-	if (p[0] == 0xfd && p[1] == 0x37)
-		return "xz";
-	if (p[0] == 0x89 && p[1] == 0x4c)
-		return "lzo";
-	if (p[0] == 0x02 && p[1] == 0x21)
-		return "lz4";
-	if (p[0] == 0x28 && p[1] == 0xb5)
-		return "zstd";
-	if (p[0] == 0x7f && p[1] == 'E')
-		return "elf";
-	return "unknown";
-}

@@ -47,7 +47,4 @@ int bzimage_parse(const void *image, u64 avail, u64 load_addr,
 /* Where the kernel runs when its protected-mode part is at pm_addr. */
 u64 bzimage_runtime_start(const struct bzimage *k, u64 pm_addr);
 
-/* Name of the payload compression, from its magic ("xz", "gzip", ...). */
-const char *bzimage_compression(const struct bzimage *k);
-
 #endif
