@@ -19,6 +19,7 @@
 #include "arch/x86/handoff.h"
 #include "arch/x86/hypercall.h"
 #include "arch/x86/io.h"
+#include "lib/layout.h"
 
 #define APIC_ICR_LOW		0x300
 #define MSR_X2APIC_ICR		0x830
@@ -51,6 +52,9 @@ u64 fake_now_us(void)
 
 void fake_set_checked_in(u32 n)
 {
+	/* as entry.asm: ticket t records its initial APIC ID, here 2 * t */
+	for (u32 t = cpu_checked_in; t < n && t < CB_MAX_CPUS; t++)
+		cpu_apic_ids[t] = (u8)(2 * t);
 	cpu_arrivals = n;
 	cpu_checked_in = n;
 }
@@ -221,6 +225,8 @@ bool fake_reset(void)
 	hw->tsc_khz = 1000000;
 	hw->cpus_started = 1;
 	boot_tsc = 0;
+	cpu_arrivals = 0;
+	cpu_checked_in = 0;
 	fake_set_checked_in(1);
 	return true;
 }

@@ -72,7 +72,7 @@ extern struct fake_hw *hw;
 bool fake_reset(void);
 /* The fake RAM at a cell address. */
 void *fake_ram(u64 addr);
-/* The check-in state entry.asm keeps (arch/x86/entry.h). */
+/* The check-in state entry.asm keeps (arch/x86/entry.h), APIC IDs 0, 2, 4... */
 void fake_set_checked_in(u32 n);
 u64 fake_now_us(void);
 

@@ -163,6 +163,10 @@ static void run_row(const struct console_row *r)
 	else if (strncmp(line, "cellboot: error: kernel", 23))
 		fail_msg("%s: stopped before the place step: \"%s\"", r->name,
 			 line);
+	/* initialised at its registers: the FIFO enable at FCR (register 2) */
+	if (r->uart != NO_UART)
+		assert_int_equal(fake_count(r->uart, r->base +
+				 (r->uart == FAKE_MMIO32_W ? 8 : 2)), 1);
 	if (r->uart != NO_UART && r->putc)
 		assert_non_null(strstr(hw->putc, "cellboot: version "));
 }
