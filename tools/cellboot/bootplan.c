@@ -477,14 +477,6 @@ static int check_boot_params(struct boot_plan *p, struct cb_err *err)
 	return 0;
 }
 
-static bool looks_like_text(const struct cb_file *f)
-{
-	for (u64 i = 0; i < f->size && i < 64; i++)
-		if (f->data[i] == 0 || f->data[i] > 0x7e)
-			return false;
-	return f->size > 0;
-}
-
 /*
  * The kernel doctor (kdoctor.c): a corrupt or truncated kernel is refused,
  * a kernel that lacks what a cell needs gets one warning line per piece.
@@ -498,7 +490,7 @@ static int kernel_check(const struct boot_plan *p, const struct bp_args *a)
 		return 0;
 	if (kdoctor_run(p->kernel_file.data, p->kernel_file.size, &r, &err))
 		return report(&err);
-	kdoctor_warn(stderr, &r);
+	kdoctor_warn(&r);
 	return 0;
 }
 
@@ -546,13 +538,11 @@ int bp_make(const struct bp_args *a, struct boot_plan *p)
 		report(&err);
 		if (cellwarn_what_is(p->cell_file.data, p->cell_file.size, what,
 				     sizeof(what)))
-			fprintf(stderr, "cellboot: hint: %s is %s\n", a->cell,
-				what);
-		if (looks_like_text(&p->cell_file))
-			fprintf(stderr, "cellboot: hint: %s looks like a cell "
-				"description; write the binary config first: "
-				"cellboot mkcell %s -o NAME.cell\n", a->cell,
-				a->cell);
+			hint_msg("%s is %s", a->cell, what);
+		if (file_is_text(&p->cell_file))
+			hint_msg("%s looks like a cell description; write the "
+				 "binary config first: cellboot mkcell %s -o "
+				 "NAME.cell", a->cell, a->cell);
 		return CB_EXIT_FAILED;
 	}
 	cb_strlcpy(p->name, a->name ? a->name : p->cfg.name, sizeof(p->name));

@@ -104,11 +104,12 @@ struct bp_commands {
  * [--loader PATH] [--name NAME] [--param KEY=VALUE]... and the options of
  * the subcommands in `cmd_mask` (BP_CMD_*). With `positional_optional`, no
  * CELL/KERNEL is allowed (qemu's defaults). Returns 0, or CB_EXIT_USAGE
- * after printing the error. a->help is set for -h/--help.
+ * after printing the error. For -h/--help, prints `help` on stdout, sets
+ * a->help and returns 0: the caller returns then.
  */
 int bp_parse_args(const char *cmd, unsigned int cmd_mask,
-		  bool positional_optional, int argc, char **argv,
-		  struct bp_args *a);
+		  bool positional_optional, const char *help, int argc,
+		  char **argv, struct bp_args *a);
 
 /* Builds and checks the plan. Returns 0 or CB_EXIT_FAILED (reported). */
 int bp_make(const struct bp_args *a, struct boot_plan *p);
@@ -136,9 +137,11 @@ void bp_commands(const struct boot_plan *p, const char *jailhouse,
 void bp_commands_free(struct bp_commands *c);
 /* One command as one shell-quoted line. */
 void bp_print_command(FILE *f, char *const *argv);
-/* One line per command, shell-quoted. */
-void bp_print_shell(FILE *f, const struct bp_commands *c);
-void bp_print_json(FILE *f, const struct boot_plan *p,
-		   const struct bp_commands *c);
+/*
+ * The plan in the chosen format (--format): one shell-quoted line per
+ * command, or a JSON object with the images, params and commands.
+ */
+void bp_print(FILE *f, const struct boot_plan *p, const struct bp_commands *c,
+	      enum bp_format format);
 
 #endif

@@ -4,6 +4,7 @@
  * options (which subcommand takes which), the parser, and the hints for
  * options of `jailhouse cell linux` that cellboot does without.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,8 +209,8 @@ static int apply(const char *cmd, const struct opt *o, const char *val,
 }
 
 int bp_parse_args(const char *cmd, unsigned int cmd_mask,
-		  bool positional_optional, int argc, char **argv,
-		  struct bp_args *a)
+		  bool positional_optional, const char *help, int argc,
+		  char **argv, struct bp_args *a)
 {
 	const char *pos[2] = { NULL, NULL };
 	unsigned int npos = 0;
@@ -255,8 +256,10 @@ int bp_parse_args(const char *cmd, unsigned int cmd_mask,
 		if (rc)
 			return rc;
 	}
-	if (a->help)
+	if (a->help) {
+		fputs(help, stdout);
 		return 0;
+	}
 	if (npos == 1)
 		return usage_error(cmd, "missing KERNEL after CELL '%s'", pos[0]);
 	if (npos == 0 && !positional_optional)

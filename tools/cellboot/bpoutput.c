@@ -103,7 +103,7 @@ void bp_print_command(FILE *f, char *const *argv)
 	sb_free(&b);
 }
 
-void bp_print_shell(FILE *f, const struct bp_commands *c)
+static void bp_print_shell(FILE *f, const struct bp_commands *c)
 {
 	for (int i = 0; i < BP_NUM_CMDS; i++)
 		bp_print_command(f, c->argv[i]);
@@ -119,7 +119,7 @@ static void json_image(struct strbuf *b, const char *key,
 		last ? "" : ",");
 }
 
-void bp_print_json(FILE *f, const struct boot_plan *p,
+static void bp_print_json(FILE *f, const struct boot_plan *p,
 		   const struct bp_commands *c)
 {
 	struct strbuf b = { 0 };
@@ -177,4 +177,13 @@ void bp_print_json(FILE *f, const struct boot_plan *p,
 	sb_add(&b, "  ]\n}\n");
 	fputs(b.s, f);
 	sb_free(&b);
+}
+
+void bp_print(FILE *f, const struct boot_plan *p, const struct bp_commands *c,
+	      enum bp_format format)
+{
+	if (format == BP_FORMAT_JSON)
+		bp_print_json(f, p, c);
+	else
+		bp_print_shell(f, c);
 }

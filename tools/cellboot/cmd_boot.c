@@ -64,13 +64,12 @@ static int spawn(char *const *argv, FILE *out)
 	err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (err) {
-		fprintf(stderr, "cellboot: error: boot: cannot run %s: %s\n",
-			argv[0], strerror(err));
+		fail_msg("boot", "cannot run %s: %s", argv[0], strerror(err));
 		return -1;
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
-			perror("cellboot: error: boot: waitpid");
+			fail_msg("boot", "waitpid: %s", strerror(errno));
 			return -1;
 		}
 	return status;
@@ -79,7 +78,7 @@ static int spawn(char *const *argv, FILE *out)
 /* CB_EXIT_OK, CB_EXIT_FAILED (reported), or -1 if it did not start */
 static int run(char *const *argv, const char *next)
 {
-	char name[256];
+	char name[256], how[64];
 	int status = spawn(argv, NULL);
 
 	if (status < 0)
@@ -88,15 +87,14 @@ static int run(char *const *argv, const char *next)
 		return CB_EXIT_OK;
 	short_name(argv, name, sizeof(name));
 	if (WIFEXITED(status))
-		fprintf(stderr, "cellboot: error: boot: '%s' failed with exit "
-			"status %d", name, WEXITSTATUS(status));
+		snprintf(how, sizeof(how), "failed with exit status %d",
+			 WEXITSTATUS(status));
 	else
-		fprintf(stderr, "cellboot: error: boot: '%s' was killed by "
-			"signal %d", name, WTERMSIG(status));
+		snprintf(how, sizeof(how), "was killed by signal %d",
+			 WTERMSIG(status));
 	if (next)
-		fprintf(stderr, "; '%s' not run", next);
-	fputc('\n', stderr);
-	return CB_EXIT_FAILED;
+		return fail_msg("boot", "'%s' %s; '%s' not run", name, how, next);
+	return fail_msg("boot", "'%s' %s", name, how);
 }
 
 /* "jailhouse cell destroy [--name] NAME", shaped like the start command */
@@ -122,9 +120,8 @@ static int cell_exists(const char *jailhouse, const char *name)
 	status = spawn(argv, out);
 	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		if (status >= 0)
-			fprintf(stderr, "cellboot: error: boot: '%s cell list' "
-				"failed; cannot tell whether cell '%s' exists\n",
-				jailhouse, name);
+			fail_msg("boot", "'%s cell list' failed; cannot tell "
+				 "whether cell '%s' exists", jailhouse, name);
 		fclose(out);
 		return -1;
 	}
@@ -172,17 +169,15 @@ static int boot_cell(const struct boot_plan *p, const struct bp_args *a,
 		rc = run(c->argv[i], i + 1 < BP_NUM_CMDS ?
 			 short_name(c->argv[i + 1], next, sizeof(next)) : NULL);
 		if (rc > 0 && i == 0 && !a->replace)
-			fprintf(stderr, "cellboot: hint: if a cell named '%s' "
-				"exists already, --replace destroys it first\n",
-				p->name);
+			hint_msg("if a cell named '%s' exists already, "
+				 "--replace destroys it first", p->name);
 		if (rc > 0 && i == 1) {
 			/* the half-made cell: gone again, ready for the next try */
 			bp_print_command(stdout, destroy);
 			fflush(stdout);
 			if (run(destroy, NULL) == CB_EXIT_OK)
-				fprintf(stderr, "cellboot: the cell '%s' that 'cell "
-					"create' made is destroyed again\n",
-					p->name);
+				note_msg("the cell '%s' that 'cell create' made "
+					 "is destroyed again", p->name);
 		}
 	}
 	return rc ? CB_EXIT_FAILED : CB_EXIT_OK;
@@ -193,14 +188,11 @@ int cmd_boot(int argc, char **argv)
 	static struct boot_plan p;
 	struct bp_commands c;
 	struct bp_args a;
-	int rc = bp_parse_args("boot", BP_CMD_BOOT, false, argc, argv, &a);
+	int rc = bp_parse_args("boot", BP_CMD_BOOT, false, usage, argc, argv,
+			       &a);
 
-	if (rc)
+	if (rc || a.help)
 		return rc;
-	if (a.help) {
-		fputs(usage, stdout);
-		return CB_EXIT_OK;
-	}
 	if (a.format == BP_FORMAT_JSON && !a.dry_run)
 		return usage_error("boot", "--format json needs --dry-run");
 	rc = bp_make(&a, &p);
@@ -209,14 +201,10 @@ int cmd_boot(int argc, char **argv)
 		return rc;
 	}
 	bp_commands(&p, a.jailhouse, &c);
-	if (a.dry_run) {
-		if (a.format == BP_FORMAT_JSON)
-			bp_print_json(stdout, &p, &c);
-		else
-			bp_print_shell(stdout, &c);
-	} else {
+	if (a.dry_run)
+		bp_print(stdout, &p, &c, a.format);
+	else
 		rc = boot_cell(&p, &a, &c);
-	}
 	bp_commands_free(&c);
 	bp_release(&p);
 	return rc;

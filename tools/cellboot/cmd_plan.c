@@ -47,22 +47,16 @@ int cmd_plan(int argc, char **argv)
 	static struct boot_plan p;
 	struct bp_commands c;
 	struct bp_args a;
-	int rc = bp_parse_args("plan", BP_CMD_PLAN, false, argc, argv, &a);
+	int rc = bp_parse_args("plan", BP_CMD_PLAN, false, usage, argc, argv,
+			       &a);
 
-	if (rc)
+	if (rc || a.help)
 		return rc;
-	if (a.help) {
-		fputs(usage, stdout);
-		return CB_EXIT_OK;
-	}
 	rc = bp_make(&a, &p);
 	if (rc == 0) {
 		console_warnings(&p);
 		bp_commands(&p, a.jailhouse, &c);
-		if (a.format == BP_FORMAT_JSON)
-			bp_print_json(stdout, &p, &c);
-		else
-			bp_print_shell(stdout, &c);
+		bp_print(stdout, &p, &c, a.format);
 		bp_commands_free(&c);
 		if (a.show_boot_params && a.format != BP_FORMAT_JSON) {
 			putchar('\n');

@@ -4,8 +4,8 @@
  *
  * The plan of `cellboot plan`, booted under QEMU the way Jailhouse would
  * start the cell (docs/boot-testing.md): a reset ROM whose reset vector
- * jumps to 0000:0000 (with an MP table, lib/cellsim.c), every image at its
- * `jailhouse cell load` address through QEMU's generic loader device, the
+ * jumps to 0000:0000 (with an MP table, tools/lib/cellsim.c), every image at
+ * its `jailhouse cell load` address through QEMU's generic loader device, the
  * comm region page as the hypervisor fills it, -smp and -m from the cell,
  * one 16550 UART at each legacy port the cell owns and no other.
  *
@@ -27,11 +27,11 @@
 #include "tools/cellboot/bootplan.h"
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/help.h"
+#include "tools/cellboot/qemu_files.h"
 #include "tools/cellboot/qemu_gdb.h"
+#include "tools/cellboot/qemu_opts.h"
 #include "tools/cellboot/qemu_run.h"
 #include "tools/cellboot/qemu_verdict.h"
-#include "tools/lib/cellcfg_write.h"
-#include "tools/lib/celldesc.h"
 #include "tools/lib/cellsim.h"
 #include "lib/jhsetup.h"
 #include "lib/params.h"
@@ -42,9 +42,6 @@
 #define DEFAULT_APIC_KHZ 1000000
 #define Q35_PM_TIMER	0x608	/* ICH9 ACPI PM timer: PMBASE 0x600 + 8 */
 #define MIB		(1024ull * 1024)
-#define MAX_FILES	128
-#define MAX_MACHINES	2
-#define MAX_CPU_RUNS	8
 #define NUM_UARTS	4	/* the legacy ports, ttyS0..ttyS3 */
 
 /*
@@ -106,64 +103,6 @@ static const char usage[] =
 	"--fail-on line, a reset, QEMU failed), 2 usage error, 3 timed out,\n"
 	"130 interrupted. With several runs: the first run that did not pass.\n";
 
-struct workdir {
-	char *dir;
-	bool keep, created;
-	char *files[MAX_FILES];
-	unsigned int num_files;
-};
-
-static char *wd_path(struct workdir *w, const char *name)
-{
-	struct strbuf b = { 0 };
-
-	sb_addf(&b, "%s/%s", w->dir, name);
-	if (w->num_files < MAX_FILES)
-		w->files[w->num_files++] = strdup(b.s);
-	return b.s;
-}
-
-static int wd_open(struct workdir *w, const char *dir)
-{
-	memset(w, 0, sizeof(*w));
-	if (dir) {
-		w->keep = true;
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return fail_msg(dir, "cannot create: %s", strerror(errno));
-		w->dir = strdup(dir);
-		return 0;
-	}
-	{
-		const char *tmp = getenv("TMPDIR");
-		struct strbuf b = { 0 };
-
-		sb_addf(&b, "%s/cellboot-qemu.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(b.s)) {
-			int rc = fail_msg(b.s, "cannot create: %s",
-					  strerror(errno));
-
-			sb_free(&b);
-			return rc;
-		}
-		w->dir = b.s;
-		w->created = true;
-	}
-	return 0;
-}
-
-static void wd_close(struct workdir *w)
-{
-	for (unsigned int i = 0; i < w->num_files; i++) {
-		if (!w->keep)
-			unlink(w->files[i]);
-		free(w->files[i]);
-	}
-	if (!w->keep && w->created)
-		rmdir(w->dir);
-	free(w->dir);
-	memset(w, 0, sizeof(*w));
-}
-
 /* The first of dir/rel that exists, for dir in (tool's dir, cwd). */
 static char *find_default(const char *const *rels_self, size_t n_self,
 			  const char *rel_cwd)
@@ -174,75 +113,17 @@ static char *find_default(const char *const *rels_self, size_t n_self,
 	return p ? p : find_file(".", cwd_rel, 1);
 }
 
-/*
- * A text cell description becomes a binary config in the workdir; *cell
- * then points to *owned, which the caller frees.
- */
-static int binary_cell(const char **cell, char **owned, struct workdir *w)
-{
-	static struct cell_desc desc;
-	struct cb_file f;
-	struct cb_err err;
-	size_t len, out;
-	void *bin;
-	char *path;
-	int rc = file_load(&f, *cell, false);
-
-	if (rc)
-		return rc;
-	if (f.size >= JAILHOUSE_SIGNATURE_SIZE &&
-	    !memcmp(f.data, JAILHOUSE_CELL_DESC_SIGNATURE,
-		    JAILHOUSE_SIGNATURE_SIZE)) {
-		file_release(&f);
-		return 0;
-	}
-	if (!f.size || memchr(f.data, 0, f.size)) {
-		file_release(&f);
-		return 0;	/* binary: the cell config parser reports it */
-	}
-	if (celldesc_parse((const char *)f.data, f.size, &desc, &err)) {
-		file_release(&f);
-		return report(&err);
-	}
-	file_release(&f);
-	len = cellcfg_write_size(&desc);
-	bin = malloc(len);
-	if (!bin)
-		return fail_msg("cell config", "out of memory");
-	if (cellcfg_write(&desc, bin, len, &out, &err)) {
-		free(bin);
-		return report(&err);
-	}
-	path = wd_path(w, "cell.cell");
-	rc = file_write(path, bin, out);
-	free(bin);
-	*cell = *owned = path;
-	return rc;
-}
-
-/* cellboot.bin with the params string where jailhouse would write it. */
-static int write_loader(const struct boot_plan *p, const char *path)
-{
-	size_t end = CB_PARAMS_ADDR + p->params_len + 1;
-	size_t size = p->loader_file.size > end ? p->loader_file.size : end;
-	u8 *img = calloc(1, size);
-	int rc;
-
-	if (!img)
-		return fail_msg("loader", "out of memory");
-	memcpy(img, p->loader_file.data, p->loader_file.size);
-	memcpy(img + CB_PARAMS_ADDR, p->params, p->params_len + 1);
-	rc = file_write(path, img, size);
-	free(img);
-	return rc;
-}
-
 /* QEMU's key=value option syntax doubles commas. */
+static void add_escaped(struct strbuf *b, const char *s)
+{
+	for (const char *c = s; *c; c++)
+		sb_add(b, *c == ',' ? ",," : (char[]){ *c, 0 });
+}
+
 static void add_loader_device(struct strbuf *b, const char *path, u64 addr)
 {
 	sb_add(b, "loader,file=");
-	for (const char *c = path; *c; c++)
-		sb_add(b, *c == ',' ? ",," : (char[]){ *c, 0 });
+	add_escaped(b, path);
 	sb_addf(b, ",addr=0x%llx,force-raw=on", (unsigned long long)addr);
 }
 
@@ -296,274 +177,8 @@ static u64 cell_mem_end(const struct cell_config *cfg)
 }
 
 /* ------------------------------------------------------------------------ */
-/* the options bootplan.c does not know                                     */
-/* ------------------------------------------------------------------------ */
-
-struct qemu_opts {
-	const char *expect[QV_MAX_PATTERNS], *fail_on[QV_MAX_PATTERNS];
-	unsigned int num_expect, num_fail;
-	const char *serial_log;
-	bool gdb;
-	unsigned int gdb_port;
-	const char *machines[MAX_MACHINES];
-	unsigned int num_machines;
-	unsigned int cpus[MAX_CPU_RUNS];	/* 0: the cell's count */
-	unsigned int num_cpus;
-};
-
-/* bootplan.c's qemu options that take a value as the next argument */
-static bool takes_value(const char *arg)
-{
-	static const char *const with_value[] = {
-		"-i", "-c", "--initrd", "--cmdline", "--loader", "--name",
-		"--param", "--timeout", "--workdir", "--qemu", "--accel",
-		"--tsc-khz", "--apic-khz", "--pm-timer",
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(with_value); i++)
-		if (!strcmp(arg, with_value[i]))
-			return true;
-	return false;
-}
-
-/* "--name VALUE" or "--name=VALUE": the value, else NULL */
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-			     bool *matched)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	*matched = false;
-	if (strncmp(a, name, n))
-		return NULL;
-	if (a[n] == '=') {
-		*matched = true;
-		return a + n + 1;
-	}
-	if (a[n])
-		return NULL;
-	*matched = true;
-	if (*i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
-
-static int add_machines(struct qemu_opts *o, const char *list)
-{
-	char buf[64];
-	char *save = NULL;
-
-	if (strlen(list) >= sizeof(buf))
-		return usage_error("qemu", "--machine: '%s' is not microvm, q35 "
-				   "or both, comma-separated", list);
-	strcpy(buf, list);
-	for (char *m = strtok_r(buf, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
-		const char *name = !strcmp(m, "microvm") ? "microvm" :
-				   !strcmp(m, "q35") ? "q35" : NULL;
-
-		if (!name)
-			return usage_error("qemu", "--machine: '%s' is not microvm "
-					   "or q35", m);
-		for (unsigned int i = 0; i < o->num_machines; i++)
-			if (o->machines[i] == name)
-				return usage_error("qemu", "--machine: %s given "
-						   "twice", name);
-		o->machines[o->num_machines++] = name;
-	}
-	if (!o->num_machines)
-		return usage_error("qemu", "--machine: '%s' names no machine",
-				   list);
-	return 0;
-}
-
-static int add_cpus(struct qemu_opts *o, const char *list)
-{
-	const char *p = list;
-
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char num[24];
-		u64 v;
-
-		if (!len || len >= sizeof(num))
-			goto bad;
-		memcpy(num, p, len);
-		num[len] = 0;
-		if (!parse_u64(num, &v) || v < 1 || v > CELLSIM_MAX_CPUS)
-			goto bad;
-		if (o->num_cpus == MAX_CPU_RUNS)
-			return usage_error("qemu", "--cpus: more than %d values",
-					   MAX_CPU_RUNS);
-		o->cpus[o->num_cpus++] = (unsigned int)v;
-		if (!comma)
-			return 0;
-		p = comma + 1;
-	}
-bad:
-	return usage_error("qemu", "--cpus: '%s' is not a list of numbers from "
-			   "1 to %u", list, CELLSIM_MAX_CPUS);
-}
-
-/* Appends a --expect or --fail-on value; CB_EXIT_USAGE (printed) if bad. */
-static int push_pattern(const char *opt, const char *val, const char **list,
-			unsigned int *n)
-{
-	if (!val)
-		return usage_error("qemu", "%s needs a value", opt);
-	if (*n == QV_MAX_PATTERNS)
-		return usage_error("qemu", "more than %d %s", QV_MAX_PATTERNS, opt);
-	list[(*n)++] = val;
-	return 0;
-}
-
-/*
- * Takes this file's options out of argv (in place); the rest goes to
- * bp_parse_args. Returns 0 or CB_EXIT_USAGE (printed).
- */
-static int take_qemu_opts(int *argc, char **argv, struct qemu_opts *o)
-{
-	int out = 1, rc;
-
-	memset(o, 0, sizeof(*o));
-	for (int i = 1; i < *argc; i++) {
-		const char *a = argv[i], *val;
-		bool m;
-
-		if (!strcmp(a, "--")) {
-			while (i < *argc)
-				argv[out++] = argv[i++];
-			break;
-		}
-		if (takes_value(a)) {
-			argv[out++] = argv[i];
-			if (i + 1 < *argc)
-				argv[out++] = argv[++i];
-			continue;
-		}
-		if (!strcmp(a, "--gdb") || !strncmp(a, "--gdb=", 6)) {
-			u64 port = QG_DEFAULT_PORT;
-
-			if (a[5] == '=' && (!parse_u64(a + 6, &port) || !port ||
-					    port > 65535))
-				return usage_error("qemu", "--gdb: '%s' is not a "
-						   "TCP port", a + 6);
-			o->gdb = true;
-			o->gdb_port = (unsigned int)port;
-			continue;
-		}
-		val = opt_value(*argc, argv, &i, "--expect", &m);
-		if (m) {
-			if (push_pattern("--expect", val, o->expect, &o->num_expect))
-				return CB_EXIT_USAGE;
-			continue;
-		}
-		val = opt_value(*argc, argv, &i, "--fail-on", &m);
-		if (m) {
-			if (push_pattern("--fail-on", val, o->fail_on, &o->num_fail))
-				return CB_EXIT_USAGE;
-			continue;
-		}
-		val = opt_value(*argc, argv, &i, "--serial-log", &m);
-		if (m) {
-			if (!val || !*val)
-				return usage_error("qemu", "--serial-log needs a "
-						   "directory");
-			if (o->serial_log)
-				return usage_error("qemu", "--serial-log given twice");
-			o->serial_log = val;
-			continue;
-		}
-		val = opt_value(*argc, argv, &i, "--machine", &m);
-		if (m) {
-			if (!val)
-				return usage_error("qemu", "--machine needs a value");
-			if ((rc = add_machines(o, val)))
-				return rc;
-			continue;
-		}
-		val = opt_value(*argc, argv, &i, "--cpus", &m);
-		if (m) {
-			if (!val)
-				return usage_error("qemu", "--cpus needs a value");
-			if ((rc = add_cpus(o, val)))
-				return rc;
-			continue;
-		}
-		argv[out++] = argv[i];
-	}
-	argv[out] = NULL;
-	*argc = out;
-	if (!o->num_machines)
-		o->machines[o->num_machines++] = "microvm";
-	if (!o->num_cpus)
-		o->cpus[o->num_cpus++] = 0;
-	if (o->gdb && o->num_machines * o->num_cpus > 1)
-		return usage_error("qemu", "--gdb debugs one run: give one "
-				   "--machine and one --cpus value");
-	return 0;
-}
-
-/* ------------------------------------------------------------------------ */
 /* the cell under test                                                      */
 /* ------------------------------------------------------------------------ */
-
-/*
- * The binary config with a CPU set of n CPUs: the cell's own CPUs first,
- * then the next numbers above its highest (what a bigger cell of the same
- * root would get); written to path.
- */
-static int cell_with_cpus(const char *cell, unsigned int n, const char *path)
-{
-	struct cell_config cfg;
-	struct cb_file f;
-	struct cb_err err;
-	u8 *copy, *set;
-	unsigned int have = 0, bit, top = 0;
-	int rc = file_load(&f, cell, false);
-
-	if (rc)
-		return rc;
-	if (cellcfg_parse(f.data, f.size, &cfg, &err)) {
-		file_release(&f);
-		return report(&err);
-	}
-	if (n > cfg.cpu_set_size * 8) {
-		file_release(&f);
-		return fail_msg("--cpus", "%u CPUs, the cell's CPU set holds %u "
-				"(%u bytes)", n, cfg.cpu_set_size * 8,
-				cfg.cpu_set_size);
-	}
-	copy = malloc(f.size);
-	if (!copy) {
-		file_release(&f);
-		return fail_msg("--cpus", "out of memory");
-	}
-	memcpy(copy, f.data, f.size);
-	set = copy + (cfg.cpu_set - f.data);
-	for (bit = 0; bit < cfg.cpu_set_size * 8; bit++) {
-		if (!(set[bit / 8] & (1u << (bit % 8))))
-			continue;
-		top = bit + 1;
-		if (have < n)
-			have++;
-		else
-			set[bit / 8] &= (u8)~(1u << (bit % 8));
-	}
-	for (bit = top; have < n; bit++, have++) {
-		if (bit >= cfg.cpu_set_size * 8)	/* wrap below the cell's */
-			bit = 0;
-		if (set[bit / 8] & (1u << (bit % 8))) {
-			have--;
-			continue;
-		}
-		set[bit / 8] |= (u8)(1u << (bit % 8));
-	}
-	rc = file_write(path, copy, f.size);
-	free(copy);
-	file_release(&f);
-	return rc;
-}
 
 /*
  * The legacy UART the loader will print on (console_select.c's rule):
@@ -620,13 +235,6 @@ static void run_files_free(struct run_files *rf)
 	for (int i = 0; i < NUM_UARTS; i++)
 		free(rf->uart[i]);
 	memset(rf, 0, sizeof(*rf));
-}
-
-/* QEMU's key=value option syntax doubles commas. */
-static void add_escaped(struct strbuf *b, const char *s)
-{
-	for (const char *c = s; *c; c++)
-		sb_add(b, *c == ',' ? ",," : (char[]){ *c, 0 });
 }
 
 static void push_chardev(struct qemu_cmd *q, const char *kind, unsigned int i,
@@ -806,15 +414,21 @@ static int one_run(const struct bp_args *a0, const struct qemu_opts *o,
 		push(&q, "chardev=monitor,mode=readline");
 		sb_free(&b);
 	}
-	fprintf(stderr, "cellboot: qemu: %s, %llu MiB, kernel at 0x%llx",
-		r->label, (unsigned long long)(mem_end / MIB),
-		(unsigned long long)p.kernel.addr);
-	for (unsigned int i = 0; i < nu; i++)
-		fprintf(stderr, "%s ttyS%u (0x%x)%s", i ? "," : "; UARTs",
-			uarts[i].index, jh_legacy_uart_ports[uarts[i].index],
-			uarts[i].console ? " on the terminal" : "");
-	fprintf(stderr, "%s%s\n", a.timeout_s ? "; with a timeout" : "",
-		interactive ? "; Ctrl-C stops QEMU" : "");
+	{
+		struct strbuf line = { 0 };
+
+		sb_addf(&line, "qemu: %s, %llu MiB, kernel at 0x%llx", r->label,
+			(unsigned long long)(mem_end / MIB),
+			(unsigned long long)p.kernel.addr);
+		for (unsigned int i = 0; i < nu; i++)
+			sb_addf(&line, "%s ttyS%u (0x%x)%s", i ? "," : "; UARTs",
+				uarts[i].index,
+				jh_legacy_uart_ports[uarts[i].index],
+				uarts[i].console ? " on the terminal" : "");
+		note_msg("%s%s%s", line.s, a.timeout_s ? "; with a timeout" : "",
+			 interactive ? "; Ctrl-C stops QEMU" : "");
+		sb_free(&line);
+	}
 	if (o->gdb)
 		qg_print_hints(stderr, &p, o->gdb_port);
 	fflush(stdout);
@@ -832,9 +446,9 @@ static int one_run(const struct bp_args *a0, const struct qemu_opts *o,
 			goto out;
 		}
 		fflush(stdout);
-		fprintf(stderr, "cellboot: qemu: %s: %s %s %.1f s: %s\n", r->label,
-			qv_state_name(v->state), v->state == QV_PASSED ? "in" :
-			"after", run.elapsed, v->reason);
+		note_msg("qemu: %s: %s %s %.1f s: %s", r->label,
+			 qv_state_name(v->state), v->state == QV_PASSED ? "in" :
+			 "after", run.elapsed, v->reason);
 		rc = qv_exit_code(v->state);
 	}
 out:
@@ -871,13 +485,9 @@ int cmd_qemu(int argc, char **argv)
 
 	if (rc)
 		return rc;
-	rc = bp_parse_args("qemu", BP_CMD_QEMU, true, argc, argv, &a);
-	if (rc)
+	rc = bp_parse_args("qemu", BP_CMD_QEMU, true, usage, argc, argv, &a);
+	if (rc || a.help)
 		return rc;
-	if (a.help) {
-		fputs(usage, stdout);
-		return CB_EXIT_OK;
-	}
 	if (qv_init(&v, o.expect, o.num_expect, o.fail_on, o.num_fail, msg,
 		    sizeof(msg)))
 		return usage_error("qemu", "%s", msg);
@@ -904,8 +514,8 @@ int cmd_qemu(int argc, char **argv)
 						   "build/initramfs/test.cpio");
 			a.initrd = defaults[2];
 		}
-		fprintf(stderr, "cellboot: qemu: cell %s, kernel %s, initrd %s\n",
-			a.cell, a.kernel, a.initrd ? a.initrd : "none");
+		note_msg("qemu: cell %s, kernel %s, initrd %s", a.cell, a.kernel,
+			 a.initrd ? a.initrd : "none");
 	}
 	if (!a.cmdline)
 		a.cmdline = DEFAULT_CMDLINE;
@@ -936,7 +546,7 @@ int cmd_qemu(int argc, char **argv)
 done:
 	rc = worst;
 	if (a.dry_run && !w.keep && !rc) {
-		fprintf(stderr, "cellboot: qemu: files kept in %s\n", w.dir);
+		note_msg("qemu: files kept in %s", w.dir);
 		w.keep = true;
 	}
 out:

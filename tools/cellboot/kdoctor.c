@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tools/cellboot/kdoctor.h"
+#include "tools/cellboot/util.h"
 #include "lib/bzimage.h"
 
 #define WHAT "kernel"
@@ -238,16 +239,15 @@ void kdoctor_print_integrity(FILE *f, const struct kdoctor *r,
 		r->verified);
 }
 
-unsigned int kdoctor_warn(FILE *f, const struct kdoctor *r)
+unsigned int kdoctor_warn(const struct kdoctor *r)
 {
 	unsigned int n = 0;
 
 	for (int i = 0; i < KD_NUM; i++) {
 		if (r->item[i].state == KD_YES)
 			continue;
-		fprintf(f, "cellboot: warning: kernel: no %s: %s (cellboot "
-			"inspect KERNEL shows the evidence)\n", features[i].label,
-			features[i].set);
+		warn_msg("kernel: no %s: %s (cellboot inspect KERNEL shows the "
+			 "evidence)", features[i].label, features[i].set);
 		n++;
 	}
 	return n;

@@ -66,9 +66,9 @@ void kdoctor_print_integrity(FILE *f, const struct kdoctor *r,
 			     const char *indent);
 
 /*
- * For `plan`: one "cellboot: warning: kernel: ..." line on f per missing
- * feature and for a signed image's CRC. Returns the number of lines.
+ * For `plan`: one "cellboot: warning: kernel: ..." line (warn_msg) per
+ * missing feature and for a signed image's CRC. Returns the number of lines.
  */
-unsigned int kdoctor_warn(FILE *f, const struct kdoctor *r);
+unsigned int kdoctor_warn(const struct kdoctor *r);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tools/cellboot/cmds.h"
+#include "tools/cellboot/util.h"
 #include "lib/version.h"
 
 static const struct command {
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "cellboot: error: usage: unknown command '%s'\n", argv[1]);
+	fail_msg("usage", "unknown command '%s'", argv[1]);
 	usage(stderr);
 	return CB_EXIT_USAGE;
 }

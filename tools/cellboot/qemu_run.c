@@ -2,6 +2,7 @@
 #define _GNU_SOURCE	/* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "tools/cellboot/qemu_run.h"
+#include "tools/cellboot/util.h"
 
 extern char **environ;
 
@@ -154,8 +156,8 @@ static pid_t spawn(struct qr_run *r, int out_w)
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	if (err) {
-		fprintf(stderr, "cellboot: error: qemu: cannot run %s: %s\n",
-			r->argv[0], strerror(err));
+		fail_msg("qemu", "cannot run %s: %s", r->argv[0],
+			 strerror(err));
 		return -1;
 	}
 	return pid;
@@ -183,8 +185,8 @@ int qr_run(struct qr_run *r)
 		if (u->console) {
 			console = nf;
 			if (u->log && !(f[nf].log = fopen(u->log, "wb"))) {
-				fprintf(stderr, "cellboot: error: %s: cannot "
-					"create: %s\n", u->log, strerror(errno));
+				fail_msg(u->log, "cannot create: %s",
+					 strerror(errno));
 				goto out_files;
 			}
 		} else {
@@ -192,8 +194,8 @@ int qr_run(struct qr_run *r)
 			f[nf].fd = open(u->file, O_RDONLY | O_CREAT | O_TRUNC |
 					O_CLOEXEC, 0644);
 			if (f[nf].fd < 0) {
-				fprintf(stderr, "cellboot: error: %s: cannot "
-					"create: %s\n", u->file, strerror(errno));
+				fail_msg(u->file, "cannot create: %s",
+					 strerror(errno));
 				goto out_files;
 			}
 		}
@@ -202,12 +204,15 @@ int qr_run(struct qr_run *r)
 	mon_in = make_fifo(r->monitor, "in", O_RDWR);
 	mon_out = make_fifo(r->monitor, "out", O_RDONLY);
 	if (mon_in < 0 || mon_out < 0) {
-		fprintf(stderr, "cellboot: error: %s.in: cannot create the "
-			"monitor FIFOs: %s\n", r->monitor, strerror(errno));
+		char in[PATH_MAX];
+
+		snprintf(in, sizeof(in), "%s.in", r->monitor);
+		fail_msg(in, "cannot create the monitor FIFOs: %s",
+			 strerror(errno));
 		goto out_fifos;
 	}
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		perror("cellboot: error: qemu: pipe");
+		fail_msg("qemu", "pipe: %s", strerror(errno));
 		goto out_fifos;
 	}
 

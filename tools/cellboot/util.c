@@ -13,11 +13,48 @@
 #include "tools/cellboot/util.h"
 #include "lib/string.h"
 
+/* Every line the tool prints on stderr: "cellboot: [KIND: ][WHAT: ]TEXT". */
+static void vline(const char *kind, const char *what, const char *fmt,
+		  va_list ap)
+{
+	fputs("cellboot: ", stderr);
+	if (kind)
+		fprintf(stderr, "%s: ", kind);
+	if (what)
+		fprintf(stderr, "%s: ", what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static int io_error(const char *path, const char *what)
 {
-	fprintf(stderr, "cellboot: error: %s: %s: %s\n", path, what,
-		strerror(errno));
-	return CB_EXIT_FAILED;
+	return fail_msg(path, "%s: %s", what, strerror(errno));
+}
+
+/* The rest of fd after got bytes, for a pipe or a device (no size). */
+static int read_stream(int fd, const char *path, u8 **buf, u64 *size)
+{
+	u64 cap = *size;
+
+	for (;;) {
+		ssize_t n;
+
+		if (*size == cap) {
+			u8 *more = realloc(*buf, cap = cap * 2 + 65536);
+
+			if (!more)
+				return io_error(path, "cannot allocate");
+			*buf = more;
+		}
+		n = read(fd, *buf + *size, cap - *size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return io_error(path, "cannot read");
+		if (n == 0)
+			return 0;
+		*size += (u64)n;
+	}
 }
 
 int file_load(struct cb_file *f, const char *path, bool map)
@@ -34,6 +71,19 @@ int file_load(struct cb_file *f, const char *path, bool map)
 
 		close(fd);
 		return rc;
+	}
+	if (!S_ISREG(st.st_mode) && !map && !S_ISDIR(st.st_mode)) {
+		u8 *buf = NULL;
+		int rc = read_stream(fd, path, &buf, &f->size);
+
+		close(fd);
+		if (rc || !f->size) {
+			free(buf);
+			f->size = 0;
+			return rc;
+		}
+		f->data = buf;
+		return 0;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
@@ -125,22 +175,23 @@ int file_write(const char *path, const void *data, size_t len)
 	return 0;
 }
 
+bool file_is_text(const struct cb_file *f)
+{
+	return f->size > 0 && !memchr(f->data, 0, f->size);
+}
+
 int report(const struct cb_err *err)
 {
-	fprintf(stderr, "cellboot: error: %s: %s\n",
-		err->what ? err->what : "internal", err->detail);
-	return CB_EXIT_FAILED;
+	return fail_msg(err->what ? err->what : "internal", "%s", err->detail);
 }
 
 int fail_msg(const char *what, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "cellboot: error: %s: ", what);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vline("error", what, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CB_EXIT_FAILED;
 }
 
@@ -148,22 +199,37 @@ void warn_msg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "cellboot: warning: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vline("warning", NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void hint_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline("hint", NULL, fmt, ap);
+	va_end(ap);
+}
+
+void note_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(NULL, NULL, fmt, ap);
+	va_end(ap);
 }
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "cellboot: error: %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vline("error", cmd, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'cellboot %s --help'.\n", cmd);
+	fprintf(stderr, "Try 'cellboot %s --help'.\n", cmd);
 	return CB_EXIT_USAGE;
 }
 
@@ -174,7 +240,7 @@ static void sb_reserve(struct strbuf *b, size_t more)
 	b->cap = (b->len + more + 1) * 2;
 	b->s = realloc(b->s, b->cap);
 	if (!b->s) {
-		fputs("cellboot: error: out of memory\n", stderr);
+		note_msg("error: out of memory");
 		exit(CB_EXIT_FAILED);
 	}
 }

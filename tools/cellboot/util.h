@@ -17,22 +17,34 @@ struct cb_file {
 };
 
 /*
- * Maps (or, when map is false, reads) path. Returns 0, or prints
- * "cellboot: error: PATH: cannot open: <reason>" and returns CB_EXIT_FAILED.
+ * Every file the tool reads goes through here. Maps (or, when map is false,
+ * reads) path; without map, a pipe or a device is read to its end too
+ * (`cellboot mkcell <(...)`). Returns 0, or prints "cellboot: error: PATH:
+ * cannot open: <reason>" and returns CB_EXIT_FAILED.
  */
 int file_load(struct cb_file *f, const char *path, bool map);
 void file_release(struct cb_file *f);
 /* Size of path without reading it; same error handling as file_load. */
 int file_size(const char *path, u64 *size);
 int file_write(const char *path, const void *data, size_t len);
+/* Text, maybe a cell description: not empty and no NUL byte. */
+bool file_is_text(const struct cb_file *f);
 
-/* "cellboot: error: <what>: <detail>" on stderr; returns CB_EXIT_FAILED. */
+/*
+ * The tool's one print idiom for stderr: every line is "cellboot: ..."
+ * (util.c vline), printed by one of these.
+ */
+/* "cellboot: error: <what>: <detail>"; returns CB_EXIT_FAILED. */
 int report(const struct cb_err *err);
 /* Same line built from a format; returns CB_EXIT_FAILED. */
 int fail_msg(const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* "cellboot: warning: ..." on stderr. */
+/* "cellboot: warning: ..." */
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "cellboot: hint: ..." after an error: what the user may have meant. */
+void hint_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "cellboot: ..." a status line (what a subcommand did or keeps). */
+void note_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * "cellboot: error: CMD: <message>" plus "Try 'cellboot CMD --help'." on
  * stderr; returns CB_EXIT_USAGE.

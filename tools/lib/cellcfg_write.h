@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Writes a cell description (lib/celldesc.h) as a binary Jailhouse cell
+ * Writes a cell description (tools/lib/celldesc.h) as a binary Jailhouse cell
  * configuration, revision 14 (Jailhouse include/jailhouse/cell-config.h):
  * descriptor, cpu set, memory regions (placeholders included), cache
  * regions, irqchips, PIO regions, PCI devices, PCI capabilities. Stream
