@@ -143,6 +143,15 @@ static inline const char *cell_boot(enum fake_op op, u64 base)
 	return text;
 }
 
+/* Runs run(&row) for each row of a table, naming the row first. */
+#define CELL_ROWS(rows, run)						\
+	do {								\
+		for (size_t row_ = 0; row_ < ARRAY_SIZE(rows); row_++) {	\
+			print_message("   %s\n", (rows)[row_].name);	\
+			run(&(rows)[row_]);				\
+		}							\
+	} while (0)
+
 /* The first line of text that starts with prefix, without its CR LF. */
 static inline const char *cell_line(const char *text, const char *prefix)
 {

@@ -174,10 +174,7 @@ static void run_row(const struct console_row *r)
 static void test_console_rows(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
-		print_message("   %s\n", rows[i].name);
-		run_row(&rows[i]);
-	}
+	CELL_ROWS(rows, run_row);
 }
 
 /* The verbose reason for the MMIO row: the map refused, not the grant. */

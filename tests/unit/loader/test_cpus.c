@@ -102,10 +102,7 @@ static void run_row(const struct cpu_row *r)
 static void test_cpu_rows(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
-		print_message("   %s\n", rows[i].name);
-		run_row(&rows[i]);
-	}
+	CELL_ROWS(rows, run_row);
 }
 
 /* The boot CPU leaves: the next `cell start` elects a boot CPU again. */

@@ -136,10 +136,7 @@ static void run_row(const struct discover_row *r)
 static void test_discover_rows(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
-		print_message("   %s\n", rows[i].name);
-		run_row(&rows[i]);
-	}
+	CELL_ROWS(rows, run_row);
 }
 
 int main(void)
