@@ -5,6 +5,7 @@
 
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/inspect.h"
+#include "tools/cellboot/kdecomp.h"
 #include "tools/cellboot/kdoctor.h"
 #include "lib/fmt.h"
 
@@ -121,7 +122,10 @@ int inspect_kernel(const struct cb_file *f, struct bzimage *out_k,
 	       " (CAN_BE_LOADED_ABOVE_4G: the initrd may go anywhere)" : "");
 	if (ok)
 		printf("  %-19s%s, 0x%x bytes at code offset 0x%x\n", "payload",
-		       bzimage_compression(&k), h.payload_length,
+		       kcomp_name(kcomp_detect(k.image + k.setup_size +
+					       h.payload_offset,
+					       h.payload_length)),
+		       h.payload_length,
 		       h.payload_offset);
 	if (h.handover_offset)
 		printf("  %-19s0x%x\n", "handover_offset", h.handover_offset);
