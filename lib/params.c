@@ -17,6 +17,9 @@ enum form {
 #define GIVEN2 4	/* the bool after GIVEN says if a second number came */
 
 #define AT(field) offsetof(struct params, field)
+#define STR(x) STR_(x)		/* a number macro in a form text */
+#define STR_(x) #x
+#define IO_PORT_MAX 0xfff8	/* an 8250's eight registers fit below 64 KiB */
 #define NONE 0xff	/* GIVEN: the key sets no flag or count */
 #define LOG_LEVELS "quiet|default|verbose"	/* enum log_level order */
 
@@ -46,12 +49,15 @@ enum form {
 	KEY(comm,        NUMBERS, 1, 0,            1, AT(has_comm), \
 	    AT(comm_addr),   0,     "ADDR") \
 	KEY(mem,         NUMBERS, 2, SIZE, PARAMS_MAX_MEM, AT(num_mem), \
-	    AT(mem),         0,     "ADDR,SIZE, SIZE > 0, 16 at most") \
+	    AT(mem),         0,     "ADDR,SIZE, SIZE > 0, " STR(PARAMS_MAX_MEM) \
+				    " at most") \
 	KEY(cpu_wait_ms, NUMBERS, 1, U32,          1, NONE, \
-	    AT(cpu_wait_ms), 60000, "N <= 60000") \
+	    AT(cpu_wait_ms), PARAMS_MAX_CPU_WAIT_MS, \
+				    "N <= " STR(PARAMS_MAX_CPU_WAIT_MS)) \
 	KEY(console,     CONSOLE, 0, 0,            1, NONE, \
 	    AT(console),     0,     "none|io,PORT|mmio,ADDR|mmio32,ADDR " \
-				    "[,BAUD], PORT <= 0xfff8, BAUD = 115200/N") \
+				    "[,BAUD], PORT <= " STR(IO_PORT_MAX) \
+				    ", BAUD = 115200/N") \
 	KEY(log,         WORD,    0, 0,            1, NONE, \
 	    AT(log),         0,     LOG_LEVELS) \
 	KEY(crc,         NUMBERS, 2, U32 | GIVEN2, 1, AT(has_crc), \
@@ -116,7 +122,7 @@ static int parse_nums(const char *s, size_t len, u64 *n)
 	return 2;
 }
 
-/* "none", or KIND,ADDR[,BAUD] with an I/O port <= 0xfff8, BAUD = 115200/N. */
+/* "none", or KIND,ADDR[,BAUD]: an I/O port <= IO_PORT_MAX, BAUD = 115200/N */
 static int console_value(const char *val, size_t vlen, struct console_spec *c)
 {
 	size_t k = span(val, vlen, ',');
@@ -129,7 +135,7 @@ static int console_value(const char *val, size_t vlen, struct console_spec *c)
 	if ((int)c->kind <= CONSOLE_NONE || k == vlen ||
 	    (cnt = parse_nums(val + k + 1, vlen - k - 1, n)) < 0 ||
 	    (cnt == 2 && (n[1] - 1 >= 115200 || 115200 % n[1])) ||
-	    (c->kind == CONSOLE_IO && n[0] > 0xfff8))
+	    (c->kind == CONSOLE_IO && n[0] > IO_PORT_MAX))
 		return -1;
 	c->addr = n[0];
 	c->baud = (u32)n[1];

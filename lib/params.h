@@ -25,8 +25,9 @@
 #include "lib/types.h"
 #include "lib/error.h"
 
-#define PARAMS_MAX_MEM 16	/* also in the mem= error text (params.c) */
+#define PARAMS_MAX_MEM 16
 #define PARAMS_DEFAULT_CPU_WAIT_MS 1000
+#define PARAMS_MAX_CPU_WAIT_MS 60000
 
 enum log_level { LOG_QUIET, LOG_DEFAULT, LOG_VERBOSE };
 

@@ -27,7 +27,8 @@ static void check_ok(const char *buf, size_t bufsize, const struct params *p)
 	FUZZ_CHECK(p->num_mem <= PARAMS_MAX_MEM, "num_mem %u", p->num_mem);
 	for (u32 i = 0; i < p->num_mem; i++)
 		FUZZ_CHECK(p->mem[i].size, "mem %u of size 0", i);
-	FUZZ_CHECK(p->cpu_wait_ms <= 60000, "cpu_wait_ms %u", p->cpu_wait_ms);
+	FUZZ_CHECK(p->cpu_wait_ms <= PARAMS_MAX_CPU_WAIT_MS, "cpu_wait_ms %u",
+		   p->cpu_wait_ms);
 	FUZZ_CHECK(p->log == LOG_QUIET || p->log == LOG_DEFAULT ||
 		   p->log == LOG_VERBOSE, "log level %d", (int)p->log);
 	FUZZ_CHECK(p->console.kind <= CONSOLE_MMIO32, "console kind %d",

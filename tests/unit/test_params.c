@@ -385,7 +385,7 @@ static void test_rejected(void **state)
 	}
 }
 
-/* ---- where the command line starts ---------------------------------------- */
+/* ---- where the command line starts ------------------------------------ */
 
 static const struct {
 	const char *in;
