@@ -69,5 +69,9 @@ for cc in $COMPILERS; do
 	summary="$summary
   $cc: $size bytes ($spare spare), reset to startup_64: ${default:-?} instructions (log=quiet ${quiet:-?})"
 done
-echo "check-toolchains: summary (budget from lib/layout.h CB_IMAGE_MAX):$summary"
+# the budget as the build evaluated lib/layout.h (build/gen/abi.json, which
+# make check-toolchains builds first)
+budget=$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["layout"]["CB_IMAGE_MAX"])' \
+	build/gen/abi.json 2>/dev/null) || budget="?"
+echo "check-toolchains: summary (budget: CB_IMAGE_MAX = $budget bytes, lib/layout.h):$summary"
 exit $fail

@@ -45,6 +45,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 
+import abi         # noqa: E402
 import cellrunner  # noqa: E402
 import harness     # noqa: E402
 
@@ -62,7 +63,7 @@ BAUD_US_PER_BYTE = 10 * 1e6 / 115200          # start + 8 data + stop bits
 TARGETS = {
     "insns_default": 50000,
     "insns_quiet": 25000,
-    "image_bytes": harness.layout()["CB_IMAGE_MAX"],   # lib/layout.h
+    "image_bytes": abi.LAYOUT["CB_IMAGE_MAX"],          # lib/layout.h
     "ratio_init": 1.0,
     "plan_ms": 5,                             # "a few milliseconds"
 }
@@ -262,7 +263,7 @@ def cellboot_count(name, desc, kaddr, iaddr, extra_params, out_dir, timeout):
     # startup_64: in place, the protected-mode part + 0x200 where the root
     # put it (harness/kernelfit, from the kernel's header; pref_address for
     # Debian's kernels, not for a kernel whose pref_address is not cell RAM)
-    stop = (boot.fit.entry if kaddr is None else boot.kh["pref_address"] + 0x200)
+    stop = (boot.fit.entry if kaddr is None else boot.kh["pref_address"] + abi.BP_ENTRY64_OFFSET)
     prof = os.path.join(out_dir, name + ".blocks")
     r, res = count_run(name, lambda extra: boot.make_cell(icount=ICOUNT, extra_args=extra),
                        stop, [0x0], out_dir, timeout, profile=prof)
@@ -287,7 +288,12 @@ def cellboot_count(name, desc, kaddr, iaddr, extra_params, out_dir, timeout):
     return r
 
 
-def firmware_count(name, machine_opts, bios, defaults, out_dir, timeout, stop=0x100200,
+# startup_64 of a kernel a firmware loads at 1 MiB (the boot protocol's
+# default protected-mode address)
+STARTUP_64_AT_1M = 0x100000 + abi.BP_ENTRY64_OFFSET
+
+
+def firmware_count(name, machine_opts, bios, defaults, out_dir, timeout, stop=STARTUP_64_AT_1M,
                    mem_mib=256, marks=()):
     def make(extra):
         return FirmwareCell(machine_opts, harness.KERNEL, harness.INITRAMFS, CMDLINE,
@@ -326,7 +332,7 @@ def init_counts(out_dir, timeout):
                          initrd_addr=iaddr, cmdline=CMDLINE,
                          workdir=os.path.join(out_dir, "init-cellboot-inplace"))
         boot.comm["tsc_khz"] = 1000000
-        s64 = boot.fit.entry if kaddr is None else boot.kh["pref_address"] + 0x200
+        s64 = boot.fit.entry if kaddr is None else boot.kh["pref_address"] + abi.BP_ENTRY64_OFFSET
         r, _ = count_run("init-cellboot-inplace",
                          lambda extra: boot.make_cell(icount=ICOUNT, extra_args=extra),
                          entry, [s64], out_dir, timeout)
@@ -335,8 +341,8 @@ def init_counts(out_dir, timeout):
 
     def qboot():
         r = firmware_count("init-qboot-microvm", MICROVM, None, False, out_dir, timeout,
-                           stop=entry, mem_mib=QBOOT_WALL_MIB, marks=[0x100200])
-        r["startup_64"] = r["marks"].get("0x100200")
+                           stop=entry, mem_mib=QBOOT_WALL_MIB, marks=[STARTUP_64_AT_1M])
+        r["startup_64"] = r["marks"].get("0x%x" % STARTUP_64_AT_1M)
         return r
 
     # two QEMU processes side by side: the counts do not depend on load
@@ -697,7 +703,8 @@ def main():
         "qemu_version": "QEMU " + re.search(r"version (\S+)", subprocess.run(
             [qemu, "--version"], capture_output=True, text=True).stdout).group(1),
         "kernel": os.path.realpath(harness.KERNEL), "kernel_version": kh["version_str"],
-        "kernel_bytes": len(kbytes), "startup_64_cellboot": "0x%x" % (kh["pref_address"] + 0x200),
+        "kernel_bytes": len(kbytes),
+        "startup_64_cellboot": "0x%x" % (kh["pref_address"] + abi.BP_ENTRY64_OFFSET),
         "initramfs": harness.INITRAMFS, "initramfs_bytes": os.path.getsize(harness.INITRAMFS),
         "cmdline": CMDLINE, "icount": "shift=" + ICOUNT, "runs": ARGS.runs,
         "plan_runs": ARGS.plan_runs, "microvm_opts": MICROVM,

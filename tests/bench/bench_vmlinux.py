@@ -211,7 +211,7 @@ def main():
     for i, bz in enumerate(kernels):
         data = open(bz, "rb").read()
         kh = harness.parse_bzimage(data)
-        off = int.from_bytes(data[0x248:0x24c], "little")
+        off = bench.abi.BOOT_PARAMS.get(data, "payload_offset")
         magic = data[kh["setup_size"] + off:][:2]
         k = one_kernel("k%d" % i, bz, ARGS.out)
         k["compression"] = {b"\xfd\x37": "xz", b"\x1f\x8b": "gzip", b"\x02\x21": "lz4",

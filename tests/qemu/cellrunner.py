@@ -5,8 +5,9 @@ A Jailhouse non-root cell starts every CPU in real mode at 0000:0000 with its
 images already in RAM and the comm region page filled in.  This module
 reproduces that on QEMU:
 
-  * a 64 KiB reset ROM (-bios) whose reset vector jumps to 0000:0000
-    (mkresetrom.py; with an MP table for a stock kernel unless disabled),
+  * a 64 KiB reset ROM (-bios) whose reset vector jumps to 0000:0000, the
+    one `cellboot mkrom` writes (with an MP table for a stock kernel unless
+    disabled; the tool's ROM is the only description of it),
   * QEMU's generic loader device placing each image at its cell address
     (-device loader,file=...,addr=...,force-raw=on),
   * a comm region page written like the hypervisor does at cell start
@@ -24,7 +25,8 @@ timeout.  QEMU is left running after run() so the harness can read guest
 memory (read_phys) and CPU state (cpu_halted, cpu_states) over QMP; stop()
 (or leaving the `with` block) quits it.
 
-Python 3 standard library only.  Example:
+Python 3 standard library, abi.py (the numbers of the C headers, from the
+build) and the cellboot tool for the ROM.  Example:
 
     from cellrunner import Cell
     with Cell("microvm", cpus=2, mem_mib=256,
@@ -46,7 +48,6 @@ import re
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -56,9 +57,11 @@ import time
 _HERE = os.path.dirname(os.path.abspath(__file__))
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
-import mkresetrom  # noqa: E402  (same directory)
+import abi  # noqa: E402  (same directory)
 
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+# the tool whose `mkrom` writes the reset ROM (CELLBOOT_ROM_TOOL: another build)
+ROM_TOOL = os.environ.get("CELLBOOT_ROM_TOOL", os.path.join(abi.BUILD, "cellboot"))
 
 MACHINES = {
     # No PCI, no ACPI, no option ROMs, no legacy PIC/PIT/RTC: closest to a cell.
@@ -81,66 +84,53 @@ ANNOUNCE = re.compile(r"reboot: (Restarting system|Power down|System halted)")
 LEGACY_UARTS = (0x3F8, 0x2F8, 0x3E8, 0x2E8)
 
 # --------------------------------------------------------------------------
-# Comm region (Jailhouse COMM_REGION_ABI_REVISION 2, x86).  Offsets inside the
-# 4 KiB page; a test cross-checks them against the C description.
+# Comm region (Jailhouse x86, ABI revision 2): the fields and flags of
+# abi.COMM_REGION, lib/abi/comm_region.h
 # --------------------------------------------------------------------------
-COMM_PAGE_SIZE = 0x1000
-COMM_SIGNATURE = b"JHCOMM"
-COMM_REVISION = 2
-COMM_OFFSETS = {
-    "signature": 0x00,          # 6 bytes
-    "revision": 0x06,           # u16
-    "cell_state": 0x08,         # u32
-    "msg_to_cell": 0x0C,        # u32
-    "reply_from_cell": 0x10,    # u32
-    "flags": 0x14,              # u32
-    "console": 0x18,            # 32 bytes (struct jailhouse_console)
-    "pci_mmconfig_base": 0x38,  # u64
-    "pm_timer_address": 0x40,   # u16
-    "num_cpus": 0x42,           # u16
-    "tsc_khz": 0x44,            # u32
-    "apic_khz": 0x48,           # u32
-}
-COMM_STRUCT_SIZE = 0x4C
-COMM_FLAG_DBG_PUTC_PERMITTED = 0x1
-COMM_FLAG_DBG_PUTC_ACTIVE = 0x2
-CELL_RUNNING, CELL_RUNNING_LOCKED, CELL_SHUT_DOWN, CELL_FAILED, CELL_FAILED_COMM_REV = range(5)
-
-CON_TYPE_NONE, CON_TYPE_8250 = 0, 2
-CON_FLAG_MMIO, CON_FLAG_REGDIST_4 = 0x1, 0x2
+_COMM_INTS = ("pci_mmconfig_base", "pm_timer_address", "num_cpus", "tsc_khz", "apic_khz")
 
 
-def console_bytes(address=0, size=0, type=CON_TYPE_NONE, flags=0, divider=0,
+def console_bytes(address=0, size=0, type=abi.JAILHOUSE_CON_TYPE_NONE, flags=0, divider=0,
                   gate_nr=0, clock_reg=0):
-    """Pack a struct jailhouse_console (32 bytes)."""
-    return struct.pack("<QIHHIIQ", address, size, type, flags, divider, gate_nr, clock_reg)
+    """Pack a struct jailhouse_console."""
+    buf = bytearray(abi.CONSOLE.size)
+    for f, v in (("address", address), ("size", size), ("type", type), ("flags", flags),
+                 ("divider", divider), ("gate_nr", gate_nr), ("clock_reg", clock_reg)):
+        abi.CONSOLE.put(buf, f, v)
+    return bytes(buf)
+
+
+def comm_flags(cell_flags):
+    """The comm region's debug-console flags as the hypervisor derives them
+    from the cell config's flags (VIRTUAL_CONSOLE_ACTIVE implies permitted)."""
+    flags = 0
+    if cell_flags & (abi.JAILHOUSE_CELL_VIRTUAL_CONSOLE_PERMITTED |
+                     abi.JAILHOUSE_CELL_VIRTUAL_CONSOLE_ACTIVE):
+        flags |= abi.JAILHOUSE_COMM_FLAG_DBG_PUTC_PERMITTED
+    if cell_flags & abi.JAILHOUSE_CELL_VIRTUAL_CONSOLE_ACTIVE:
+        flags |= abi.JAILHOUSE_COMM_FLAG_DBG_PUTC_ACTIVE
+    return flags
 
 
 def comm_region_bytes(num_cpus, tsc_khz, apic_khz, pm_timer_address=0,
-                      pci_mmconfig_base=0, flags=0, console=bytes(32)):
-    """The 4096-byte comm page as the hypervisor leaves it at cell start."""
-    console = bytes(console)
-    if len(console) != 32:
-        raise ValueError("console must be 32 bytes, got %d" % len(console))
-    page = bytearray(COMM_PAGE_SIZE)
-    o = COMM_OFFSETS
-    page[o["signature"]:o["signature"] + 6] = COMM_SIGNATURE
-    struct.pack_into("<H", page, o["revision"], COMM_REVISION)
-    struct.pack_into("<I", page, o["cell_state"], CELL_RUNNING)
-    struct.pack_into("<I", page, o["msg_to_cell"], 0)
-    struct.pack_into("<I", page, o["reply_from_cell"], 0)
-    struct.pack_into("<I", page, o["flags"], flags)
-    page[o["console"]:o["console"] + 32] = console
-    struct.pack_into("<Q", page, o["pci_mmconfig_base"], pci_mmconfig_base)
-    struct.pack_into("<H", page, o["pm_timer_address"], pm_timer_address)
-    struct.pack_into("<H", page, o["num_cpus"], num_cpus)
-    struct.pack_into("<I", page, o["tsc_khz"], tsc_khz)
-    struct.pack_into("<I", page, o["apic_khz"], apic_khz)
+                      pci_mmconfig_base=0, flags=0, console=None):
+    """The comm page as the hypervisor leaves it at cell start: signature,
+    revision, cell state RUNNING, no message, the rest from the arguments."""
+    C = abi.COMM_REGION
+    page = bytearray(abi.COMM_REGION_PAGE_SIZE)
+    C.put(page, "signature", abi.COMM_SIGNATURE)
+    C.put(page, "revision", abi.COMM_REGION_ABI_REVISION)
+    C.put(page, "cell_state", abi.JAILHOUSE_CELL_RUNNING)
+    C.put(page, "flags", flags)
+    C.put(page, "console", bytes(abi.CONSOLE.size) if console is None else console)
+    values = (pci_mmconfig_base, pm_timer_address, num_cpus, tsc_khz, apic_khz)
+    for f, v in zip(_COMM_INTS, values):
+        C.put(page, f, v)
     return bytes(page)
 
 
 def write_comm_region(path, num_cpus, tsc_khz, apic_khz, pm_timer_address=0,
-                      pci_mmconfig_base=0, flags=0, console=bytes(32)):
+                      pci_mmconfig_base=0, flags=0, console=None):
     """Write the comm page to path (load it at the comm region's virt_start)."""
     data = comm_region_bytes(num_cpus, tsc_khz, apic_khz, pm_timer_address,
                              pci_mmconfig_base, flags, console)
@@ -151,21 +141,7 @@ def write_comm_region(path, num_cpus, tsc_khz, apic_khz, pm_timer_address=0,
 
 def parse_comm_region(data):
     """Inverse of comm_region_bytes: dict of the fields (for tests/diagnostics)."""
-    o = COMM_OFFSETS
-    return {
-        "signature": bytes(data[0:6]),
-        "revision": struct.unpack_from("<H", data, o["revision"])[0],
-        "cell_state": struct.unpack_from("<I", data, o["cell_state"])[0],
-        "msg_to_cell": struct.unpack_from("<I", data, o["msg_to_cell"])[0],
-        "reply_from_cell": struct.unpack_from("<I", data, o["reply_from_cell"])[0],
-        "flags": struct.unpack_from("<I", data, o["flags"])[0],
-        "console": bytes(data[o["console"]:o["console"] + 32]),
-        "pci_mmconfig_base": struct.unpack_from("<Q", data, o["pci_mmconfig_base"])[0],
-        "pm_timer_address": struct.unpack_from("<H", data, o["pm_timer_address"])[0],
-        "num_cpus": struct.unpack_from("<H", data, o["num_cpus"])[0],
-        "tsc_khz": struct.unpack_from("<I", data, o["tsc_khz"])[0],
-        "apic_khz": struct.unpack_from("<I", data, o["apic_khz"])[0],
-    }
+    return {f: abi.COMM_REGION.get(data, f) for f in abi.COMM_REGION.fields}
 
 
 # --------------------------------------------------------------------------
@@ -200,11 +176,11 @@ def host_tsc_khz():
     return int(round(float(mhz.group(1)) * 1000))
 
 
-def tool_rom(tool, path, cpus=None):
-    """Write the reset ROM with the C description of it, `cellboot mkrom`
-    (the ROM `cellboot qemu` uses; byte-identical to mkresetrom's). Cell()
-    uses it when CELLBOOT_ROM_TOOL names the cellboot binary."""
-    cmd = [tool, "mkrom", "-o", path]
+def tool_rom(path, cpus=None, tool=None):
+    """Write the reset ROM with `cellboot mkrom` (the ROM `cellboot qemu`
+    uses): the reset vector's jump to 0000:0000 and, with cpus, an MP table
+    for them. tool: default ROM_TOOL."""
+    cmd = [tool or ROM_TOOL, "mkrom", "-o", path]
     if cpus is not None:
         cmd += ["--cpus", str(cpus)]
     subprocess.run(cmd, check=True)
@@ -557,10 +533,7 @@ class Cell:
         if rom is None:
             rom = os.path.join(self.tmpdir, "resetrom.bin")
             cpus = self.cpus if self.mp_table else None
-            if os.environ.get("CELLBOOT_ROM_TOOL"):
-                tool_rom(os.environ["CELLBOOT_ROM_TOOL"], rom, cpus)
-            else:
-                mkresetrom.write_rom(rom, cpus=cpus)
+            tool_rom(rom, cpus)
         elif not os.path.isfile(rom):
             raise CellRunnerError("reset ROM not found: %s" % rom)
         return files, os.path.abspath(rom)
@@ -752,22 +725,14 @@ class Cell:
             if m:
                 outcome, line, regex = m
                 break
-            if self.proc.poll() is not None:
-                # drain what QEMU wrote before exiting
+            ended = EXITED if self.proc.poll() is not None else \
+                TIMEOUT if time.monotonic() >= deadline else None
+            if ended:
+                # drain what QEMU wrote before it exited or the time ran out:
+                # a match there still decides
                 self._pump_serial()
                 m = self._scan(done_res, bad_res, final=True, shutdown=shutdown)
-                if m:
-                    outcome, line, regex = m
-                else:
-                    outcome = EXITED
-                break
-            if time.monotonic() >= deadline:
-                self._pump_serial()
-                m = self._scan(done_res, bad_res, final=True, shutdown=shutdown)
-                if m:
-                    outcome, line, regex = m
-                else:
-                    outcome = TIMEOUT
+                outcome, line, regex = m or (ended, None, None)
                 break
             time.sleep(poll)
         elapsed = time.monotonic() - self._t_start
@@ -983,9 +948,10 @@ def main(argv=None):
         tsc = args.tsc_khz
         if tsc is None:
             tsc = 1000000 if args.icount is not None else (host_tsc_khz() or 0)
-        con = bytes(32)
+        con = None
         if args.console_8250_pio is not None:
-            con = console_bytes(address=args.console_8250_pio, size=8, type=CON_TYPE_8250)
+            con = console_bytes(address=args.console_8250_pio, size=8,
+                                type=abi.JAILHOUSE_CON_TYPE_8250)
         images.append((comm_region_bytes(args.cpus, tsc, args.apic_khz, args.pm_timer,
                                          args.mmconfig, args.comm_flags, con), args.comm))
 

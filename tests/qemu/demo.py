@@ -10,11 +10,11 @@ that report into a few lines a person reads:
 """
 
 import os
-import struct
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import abi  # noqa: E402
 import harness  # noqa: E402
 
 E820_NAMES = {"System_RAM": "RAM", "Reserved": "reserved"}
@@ -28,8 +28,7 @@ def summary(serial, cell):
              "initramfs's /init):"]
     lines.append("  command line   %s" % rep["cmdline"].decode("utf-8", "replace"))
     mm = ", ".join("%#x-%#x %s" % (s, e, E820_NAMES.get(t, t)) for s, e, t in rep["memmap"])
-    want = [(s, e, {1: "System_RAM", 2: "Reserved"}[t])
-            for s, e, t in harness.merged(harness.cell_e820(cell))]
+    want = harness.expected_memmap(cell)
     lines.append("  memory map     %s (%s)" % (
         mm, "the cell's regions" if rep["memmap"] == want else "NOT the cell's regions"))
     lines.append("  CPUs online    %d of the cell's %d" % (rep["cpus"]["online"], cell["cpus"]))
@@ -38,12 +37,12 @@ def summary(serial, cell):
     lines.append("  initrd         %s, %s bytes, crc32 %s%s" % (
         pay.get("path", "?"), pay.get("size", "?"), pay.get("crc32", "?"),
         {True: " (intact)", False: " (CORRUPT)", None: ""}[ok]))
-    jh = [n for n in rep["setup_data"].values() if n["type"] == 6]
-    if jh:
-        version, _, pm_timer, num_cpus = struct.unpack_from("<HHHH", jh[0]["data"], 0)
-        tsc, apic = struct.unpack_from("<II", jh[0]["data"], 16)
+    if harness.setup_nodes(rep, abi.SETUP_JAILHOUSE):
+        jh = harness.jailhouse_setup(rep)
+        n = jh["num_cpus"]
         lines.append("  SETUP_JAILHOUSE version %d: %d CPU%s, TSC %d kHz, APIC timer "
-                     "%d kHz" % (version, num_cpus, "" if num_cpus == 1 else "s", tsc, apic))
+                     "%d kHz" % (jh["version"], n, "" if n == 1 else "s", jh["tsc_khz"],
+                                 jh["apic_khz"]))
     return lines
 
 

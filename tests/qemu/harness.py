@@ -2,18 +2,19 @@
 and parse what the loader printed and what the kernel reported.
 
 Everything the tests compare against is derived here independently of the C
-code: the cell config is decoded from its binary bytes (Jailhouse revision
-14 layout), the kernel header from the bzImage, the fixed addresses from
-lib/layout.h.
+code's logic: the cell config is decoded from its binary bytes (Jailhouse
+revision 14 layout), the kernel header from the bzImage. The numbers (the
+fixed addresses of lib/layout.h, struct offsets, flags) come from abi.py,
+which reads what the C compiler made of the project's headers.
 """
 
 import os
 import re
-import struct
 import subprocess
 import time
 import zlib
 
+import abi
 import cellrunner
 import kernelfit
 
@@ -43,61 +44,51 @@ MACHINE_OPTS = {
 
 
 # --------------------------------------------------------------------------
-# lib/layout.h
-# --------------------------------------------------------------------------
-def layout():
-    """The CB_* constants of lib/layout.h, evaluated."""
-    text = open(os.path.join(ROOT, "lib", "layout.h")).read()
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    raw = dict(re.findall(r"^#define\s+(CB_\w+)\s+(.+?)\s*$", text, flags=re.M))
-    values = {}
-
-    def ev(name):
-        if name not in values:
-            expr = re.sub(r"\bCB_\w+\b", lambda m: str(ev(m.group(0))), raw[name])
-            values[name] = int(eval(expr, {"__builtins__": {}}))  # constants only
-        return values[name]
-
-    for name in raw:
-        ev(name)
-    return values
-
-
-# --------------------------------------------------------------------------
 # Binary cell config (JHCLL revision 14), decoded independently of lib/
 # --------------------------------------------------------------------------
-MEM_READ, MEM_WRITE, MEM_EXECUTE, MEM_DMA, MEM_IO, MEM_COMM, MEM_LOADABLE, \
-    MEM_ROOTSHARED = 0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80
-RAM_CLASS_MASK = MEM_READ | MEM_WRITE | MEM_EXECUTE | MEM_DMA | MEM_IO | \
-    MEM_COMM | MEM_ROOTSHARED
-RAM_CLASS = MEM_READ | MEM_WRITE | MEM_EXECUTE | MEM_DMA
+def is_ram(flags):
+    """pyjailhouse's is_ram(): exactly these among the classifying flags."""
+    return flags & abi.JAILHOUSE_MEM_RAM_CLASS_MASK == abi.JAILHOUSE_MEM_RAM_CLASS
 
 
 def parse_cell(data):
-    assert data[0:5] == b"JHCLL", "not a cell config"
-    (arch, rev) = struct.unpack_from("<BH", data, 5)
-    name = data[8:40].split(b"\0")[0].decode()
-    (flags, cpu_set_size, n_mem, n_cache, n_irq, n_pio, n_pci, n_caps,
-     n_stream) = struct.unpack_from("<9I", data, 0x2c)
-    console = struct.unpack_from("<QIHHIIQ", data, 0x64)
-    off = 132
-    cpu_set = data[off:off + cpu_set_size]
-    off += cpu_set_size
-    mem = [struct.unpack_from("<4Q", data, off + 32 * i) for i in range(n_mem)]
-    off += 32 * n_mem + 12 * n_cache
-    irqchips = [struct.unpack_from("<QII4I", data, off + 32 * i) for i in range(n_irq)]
-    off += 32 * n_irq
-    pio = [struct.unpack_from("<HH", data, off + 4 * i) for i in range(n_pio)]
-    off += 4 * n_pio + 56 * n_pci + 8 * n_caps + 4 * n_stream
+    D = abi.CELL_DESC
+    assert data[D.span("signature")] == abi.CELL_SIGNATURE, "not a cell config"
+    n = {f: D.get(data, f) for f in D.fields if f == "cpu_set_size" or f.startswith("num_")}
+    off = D.size
+    cpu_set = data[off:off + n["cpu_set_size"]]
+    off += n["cpu_set_size"]
+    M = abi.MEMORY
+    mem = [{"phys": M.get(data, "phys_start", base), "virt": M.get(data, "virt_start", base),
+            "size": M.get(data, "size", base), "flags": M.get(data, "flags", base)}
+           for base in range(off, off + M.size * n["num_memory_regions"], M.size)]
+    off += M.size * n["num_memory_regions"] + abi.CACHE.size * n["num_cache_regions"]
+    irqchips = [{"address": abi.IRQCHIP.get(data, "address", base),
+                 "id": abi.IRQCHIP.get(data, "id", base)}
+                for base in range(off, off + abi.IRQCHIP.size * n["num_irqchips"],
+                                  abi.IRQCHIP.size)]
+    off += abi.IRQCHIP.size * n["num_irqchips"]
+    pio = [{"base": abi.PIO.get(data, "base", base), "length": abi.PIO.get(data, "length", base)}
+           for base in range(off, off + abi.PIO.size * n["num_pio_regions"], abi.PIO.size)]
+    off += abi.PIO.size * n["num_pio_regions"] + abi.PCI_DEVICE.size * n["num_pci_devices"] + \
+        abi.PCI_CAP.size * n["num_pci_caps"] + 4 * n["num_stream_ids"]   # u32 stream ids
+    con = D.off("console")
     return {
-        "arch": arch, "revision": rev, "name": name, "flags": flags,
+        "arch": D.get(data, "architecture"), "revision": D.get(data, "revision"),
+        "name": D.get(data, "name").split(b"\0")[0].decode(), "flags": D.get(data, "flags"),
         "cpus": sum(bin(b).count("1") for b in cpu_set),
-        "mem": [{"phys": m[0], "virt": m[1], "size": m[2], "flags": m[3]} for m in mem],
-        "irqchips": [{"address": i[0], "id": i[1]} for i in irqchips],
-        "pio": [{"base": p[0], "length": p[1]} for p in pio],
-        "console": {"address": console[0], "type": console[2], "flags": console[3]},
+        "mem": mem, "irqchips": irqchips, "pio": pio,
+        "console": {f: abi.CONSOLE.get(data, f, con) for f in ("address", "type", "flags")},
+        "console_bytes": bytes(data[D.span("console")]),
         "size": off,
     }
+
+
+def renamed(cell_bytes, name):
+    """The cell config with another name (bytes, NUL-padded to the field),
+    the rest unchanged: for names the tool would not write."""
+    size = abi.CELL_DESC.fields["name"][1]
+    return abi.CELL_DESC.patched(cell_bytes, "name", name + bytes(size - len(name)))
 
 
 def cell_e820(cell):
@@ -105,10 +96,10 @@ def cell_e820(cell):
     regions type 1, the comm region type 2, sorted."""
     out = []
     for m in cell["mem"]:
-        if m["flags"] & RAM_CLASS_MASK == RAM_CLASS:
-            out.append((m["virt"], m["virt"] + m["size"] - 1, 1))
-        elif m["flags"] & MEM_COMM:
-            out.append((m["virt"], m["virt"] + m["size"] - 1, 2))
+        if is_ram(m["flags"]):
+            out.append((m["virt"], m["virt"] + m["size"] - 1, abi.E820_TYPE_RAM))
+        elif m["flags"] & abi.JAILHOUSE_MEM_COMM_REGION:
+            out.append((m["virt"], m["virt"] + m["size"] - 1, abi.E820_TYPE_RESERVED))
     return sorted(out)
 
 
@@ -123,6 +114,16 @@ def merged(entries):
     return out
 
 
+# /sys/firmware/memmap's type names, as the test initramfs reports them
+MEMMAP_NAMES = {abi.E820_TYPE_RAM: "System_RAM", abi.E820_TYPE_RESERVED: "Reserved"}
+
+
+def expected_memmap(cell):
+    """The memory map Linux should report for the cell: its e820 entries,
+    merged, by /sys/firmware/memmap name."""
+    return [(s, e, MEMMAP_NAMES[t]) for s, e, t in merged(cell_e820(cell))]
+
+
 def owned_uarts(cell):
     """The legacy UARTs the cell config grants, the loader's console first
     (the config's 8250 PIO console if owned, else the first owned port):
@@ -131,16 +132,17 @@ def owned_uarts(cell):
              if any(r["base"] <= p and p + 8 <= r["base"] + r["length"]
                     for r in cell["pio"])]
     con = cell["console"]
-    if con["type"] == 2 and not con["flags"] & 1 and con["address"] in owned:
+    if con["type"] == abi.JAILHOUSE_CON_TYPE_8250 and \
+            not con["flags"] & abi.JAILHOUSE_CON_ACCESS_MMIO and con["address"] in owned:
         owned.remove(con["address"])
         owned.insert(0, con["address"])
     return owned
 
 
 def uart_flags(cell):
-    ports = [0x3f8, 0x2f8, 0x3e8, 0x2e8]
+    """SETUP_JAILHOUSE's flags: bit n for legacy UART n the cell owns."""
     flags = 0
-    for n, port in enumerate(ports):
+    for n, port in enumerate(cellrunner.LEGACY_UARTS):
         if any(p["base"] <= port and port + 8 <= p["base"] + p["length"]
                for p in cell["pio"]):
             flags |= 1 << n
@@ -151,18 +153,18 @@ def uart_flags(cell):
 # bzImage header
 # --------------------------------------------------------------------------
 def parse_bzimage(data):
-    h = {}
-    h["setup_sects"] = data[0x1f1] or 4
-    h["setup_size"] = (h["setup_sects"] + 1) * 512
-    h["syssize"], = struct.unpack_from("<I", data, 0x1f4)
-    h["version"], = struct.unpack_from("<H", data, 0x206)
-    h["header_end"] = 0x202 + data[0x201]
-    h["kernel_alignment"], h["relocatable"] = struct.unpack_from("<IB", data, 0x230)
-    h["xloadflags"], = struct.unpack_from("<H", data, 0x236)
-    h["cmdline_size"], = struct.unpack_from("<I", data, 0x238)
-    h["pref_address"], h["init_size"] = struct.unpack_from("<QI", data, 0x258)
-    vo, = struct.unpack_from("<H", data, 0x20e)
-    h["version_str"] = data[0x200 + vo:].split(b"\0")[0].split(b" ")[0].decode()
+    H = abi.BOOT_PARAMS
+    h = {f: H.get(data, f) for f in ("syssize", "version", "kernel_alignment", "xloadflags",
+                                     "cmdline_size", "pref_address", "init_size")}
+    h["setup_sects"] = H.get(data, "setup_sects") or abi.BP_DEFAULT_SETUP_SECTS
+    h["setup_size"] = (h["setup_sects"] + 1) * abi.BP_SECTOR_SIZE
+    # the jump at 0x200 is a short jmp past the header: its displacement
+    # byte says where the header ends
+    h["header_end"] = H.end("jump") + data[H.off("jump") + 1]
+    h["relocatable"] = H.get(data, "relocatable_kernel")
+    # kernel_version: the string's offset from the setup code (0x200)
+    h["version_offset"] = H.get(data, "kernel_version") + H.off("jump")
+    h["version_str"] = data[h["version_offset"]:].split(b"\0")[0].split(b" ")[0].decode()
     return h
 
 
@@ -242,6 +244,22 @@ def parse_report(serial):
     return rep
 
 
+def setup_nodes(report, type):
+    """The setup_data nodes of one type the kernel received."""
+    return [n for n in report["setup_data"].values() if n["type"] == type]
+
+
+def jailhouse_setup(report):
+    """The one SETUP_JAILHOUSE node the kernel received: its fields by name
+    (abi.JH_SETUP) and its length as "len"."""
+    nodes = setup_nodes(report, abi.SETUP_JAILHOUSE)
+    assert len(nodes) == 1, nodes
+    data = bytes(nodes[0]["data"])
+    fields = {f: abi.JH_SETUP.get(data, f) for f in abi.JH_SETUP.fields}
+    fields["len"] = len(data)
+    return fields
+
+
 # --------------------------------------------------------------------------
 # One boot
 # --------------------------------------------------------------------------
@@ -293,18 +311,16 @@ class Boot:
         self.extra_params = extra_params
         # as the hypervisor fills it: the console copied from the cell
         # config, the debug-console flags from the cell flags
-        cflags = self.cell["flags"]
-        comm_flags = (1 if cflags & 0x40000000 else 0) | \
-            (3 if cflags & 0x80000000 else 0)
         self.comm = {"num_cpus": self.cell["cpus"], "tsc_khz": tsc_khz,
                      "apic_khz": apic_khz, "pm_timer_address": pm_timer,
-                     "pci_mmconfig_base": mmconfig, "flags": comm_flags,
-                     "console": self.cell_bytes[0x64:0x84]}
+                     "pci_mmconfig_base": mmconfig,
+                     "flags": cellrunner.comm_flags(self.cell["flags"]),
+                     "console": self.cell["console_bytes"]}
         self.comm_bytes = None
         self.params = None
         self.qemu_cpus = self.cell["cpus"]
         self.mem_mib = mem_mib
-        self.layout = layout()
+        self.layout = abi.LAYOUT
         self.loader = LOADER     # a test build of the loader may replace it
 
     def params_string(self):
@@ -317,8 +333,8 @@ class Boot:
         return p + " -- " + self.cmdline
 
     def comm_addr(self):
-        comm = [m for m in self.cell["mem"] if m["flags"] & MEM_COMM]
-        return comm[0]["virt"] if comm else 0x100000
+        comm = [m for m in self.cell["mem"] if m["flags"] & abi.JAILHOUSE_MEM_COMM_REGION]
+        return comm[0]["virt"] if comm else abi.COMM_REGION_DEFAULT_BASE
 
     def images(self):
         params = self.params if self.params is not None else \
@@ -360,8 +376,9 @@ class Boot:
                 time.sleep(0.5)   # a reset or fault after the error would show now
                 res.alive = cell.proc.poll() is None
                 if res.alive:
-                    raw = cell.read_phys(self.comm_addr() + 8, 4)
-                    res.cell_state = struct.unpack("<I", raw)[0]
+                    C = abi.COMM_REGION
+                    res.cell_state = C.get(cell.read_phys(self.comm_addr(), C.size),
+                                           "cell_state")
                     res.halted = cell.cpu_halted(0)
                     res.read_back = [cell.read_phys(a, n) for a, n in
                                      getattr(self, "read_back", ())]
@@ -407,8 +424,8 @@ def granted_devices(cell):
     ranges = [(p["base"], p["base"] + p["length"]) for p in cell["pio"]]
     for m in cell["mem"]:
         f = m["flags"]
-        if f & MEM_IO and f & RAM_CLASS_MASK != RAM_CLASS and \
-                not f & (MEM_COMM | MEM_ROOTSHARED):
+        if f & abi.JAILHOUSE_MEM_IO and not is_ram(f) and \
+                not f & (abi.JAILHOUSE_MEM_COMM_REGION | abi.JAILHOUSE_MEM_ROOTSHARED):
             ranges.append((m["virt"], m["virt"] + m["size"]))
     return ranges + [LAPIC]
 

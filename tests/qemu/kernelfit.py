@@ -14,6 +14,8 @@ init_size bytes there), written here independently of lib/plan.c.
 RAM is a list of (start, end) pairs, end exclusive.
 """
 
+import abi
+
 MIB = 0x100000
 PAGE = 0x1000
 
@@ -73,7 +75,7 @@ class Fit:
         return align_up(max(self.window_end, self.file_end), align)
 
 
-def in_place(kh, file_size, ram, low_end=0x23000):
+def in_place(kh, file_size, ram, low_end=abi.LAYOUT["CB_LOW_END"]):
     """Where the root loads the bzImage so that it runs in place: the
     protected-mode part at pref_address if the window fits there, else the
     lowest kernel_alignment-ed slot (>= pref_address) whose file and window
@@ -156,9 +158,9 @@ def payload(data, kh):
     does not carry; None for a compression Python cannot unpack (lz4,
     zstd, ...)."""
     import lzma
-    import struct
     import zlib
-    off, length = struct.unpack_from("<II", data, 0x248)
+    off = abi.BOOT_PARAMS.get(data, "payload_offset")
+    length = abi.BOOT_PARAMS.get(data, "payload_length")
     raw = data[kh["setup_size"] + off:][:length]
     try:
         if raw[:2] in (b"\x1f\x8b", b"\x1f\x9e"):

@@ -3,10 +3,9 @@ names another, docs/kernel.md) through cellboot in the QEMU cell runner
 and check what the kernel actually received against what the cell config and
 the params asked for."""
 
-import struct
-
 import pytest
 
+import abi
 import cellrunner
 import harness
 import kernelfit
@@ -74,9 +73,7 @@ def test_command_line_byte_for_byte(booted):
 
 def test_e820_equals_cell_config(booted):
     _, boot, res = booted
-    names = {1: "System_RAM", 2: "Reserved"}
-    want = [(s, e, names[t]) for s, e, t in harness.merged(harness.cell_e820(boot.cell))]
-    assert res.report["memmap"] == want
+    assert res.report["memmap"] == harness.expected_memmap(boot.cell)
 
 
 def test_initrd_payload_checksum(booted):
@@ -86,43 +83,38 @@ def test_initrd_payload_checksum(booted):
 
 def test_setup_data_jailhouse_node(booted):
     _, boot, res = booted
-    nodes = [n for n in res.report["setup_data"].values() if n["type"] == 6]
-    assert len(nodes) == 1
-    data = bytes(nodes[0]["data"])
-    assert len(data) == 284
-    (version, compat, pm_timer, num_cpus, mmcfg, tsc, apic,
-     std_ioapic) = struct.unpack_from("<HHHHQIIB", data, 0)
-    cpu_ids = data[0x19:0x19 + 255]
-    flags, = struct.unpack_from("<I", data, 0x118)
-    assert (version, compat) == (2, 1)
-    assert pm_timer == boot.comm["pm_timer_address"]
-    assert num_cpus == boot.cell["cpus"]
-    assert mmcfg == boot.comm["pci_mmconfig_base"]
-    assert tsc == boot.comm["tsc_khz"]
-    assert apic == boot.comm["apic_khz"]
-    assert std_ioapic == int(any(i["address"] == 0xfec00000
-                                 for i in boot.cell["irqchips"]))
+    jh = harness.jailhouse_setup(res.report)
+    assert jh["len"] == abi.JAILHOUSE_SETUP_V2_LEN
+    assert (jh["version"], jh["compatible_version"]) == \
+        (abi.JAILHOUSE_SETUP_VERSION, abi.JAILHOUSE_SETUP_COMPATIBLE) == (2, 1)
+    assert jh["pm_timer_address"] == boot.comm["pm_timer_address"]
+    assert jh["num_cpus"] == boot.cell["cpus"]
+    assert jh["pci_mmconfig_base"] == boot.comm["pci_mmconfig_base"]
+    assert jh["tsc_khz"] == boot.comm["tsc_khz"]
+    assert jh["apic_khz"] == boot.comm["apic_khz"]
+    assert jh["standard_ioapic"] == int(any(i["address"] == abi.JAILHOUSE_IOAPIC_STANDARD_ADDR
+                                            for i in boot.cell["irqchips"]))
     # QEMU numbers APIC IDs 0..n-1; the order is arrival order, BSP first
+    cpu_ids, num_cpus = jh["cpu_ids"], jh["num_cpus"]
     assert cpu_ids[0] == 0
     assert sorted(cpu_ids[:num_cpus]) == list(range(boot.cell["cpus"]))
-    assert cpu_ids[num_cpus:] == bytes(255 - num_cpus)
-    assert flags == harness.uart_flags(boot.cell)
+    assert cpu_ids[num_cpus:] == bytes(len(cpu_ids) - num_cpus)
+    assert jh["flags"] == harness.uart_flags(boot.cell)
 
 
 def test_boot_params_fields(booted):
     _, boot, res = booted
     bp = bytes(res.report["bootparams"])
-    lay = boot.layout
-    assert len(bp) == 4096
-    assert bp[0x210] == 0xff                                   # type_of_loader
-    cmd_ptr, = struct.unpack_from("<I", bp, 0x228)
-    assert cmd_ptr == lay["CB_CMDLINE_ADDR"]
-    ramdisk, ramdisk_size = struct.unpack_from("<II", bp, 0x218)
-    assert ramdisk_size == len(boot.initrd_bytes)
-    kernel_hdr = boot.kernel_bytes
-    # header bytes the loader only copies (0x1f1..0x210) are the kernel's own
-    assert bp[0x1f1:0x210] == kernel_hdr[0x1f1:0x210]
-    assert bp[0x1ef] == 0                                      # sentinel
+    BP = abi.BOOT_PARAMS
+    assert len(bp) == BP.size
+    assert BP.get(bp, "type_of_loader") == abi.BP_LOADER_TYPE_UNDEFINED
+    assert BP.get(bp, "cmd_line_ptr") == boot.layout["CB_CMDLINE_ADDR"]
+    assert BP.get(bp, "ramdisk_size") == len(boot.initrd_bytes)
+    # header bytes the loader only copies (setup_sects up to type_of_loader)
+    # are the kernel's own
+    own = slice(BP.off("setup_sects"), BP.off("type_of_loader"))
+    assert bp[own] == boot.kernel_bytes[own]
+    assert BP.get(bp, "sentinel") == 0
 
 
 def test_cpus_checked_in_and_online(booted):

@@ -1,4 +1,4 @@
-"""Self-test of the QEMU cell runner support (reset ROM, MP table, comm page,
+"""Self-test of the QEMU cell runner support (comm page, the reset ROM's jump,
 loader placement, QMP memory reads, halt and triple-fault detection).
 
 Run: python3 -m pytest -q tests/qemu/test_cellrunner.py
@@ -15,12 +15,11 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import abi  # noqa: E402
 import cellrunner as cr  # noqa: E402
-import mkresetrom  # noqa: E402
 
 HAVE_NASM = shutil.which("nasm") is not None
 HAVE_QEMU = shutil.which(cr.QEMU) is not None
-needs_nasm = pytest.mark.skipif(not HAVE_NASM, reason="nasm not installed")
 needs_qemu = pytest.mark.skipif(not (HAVE_NASM and HAVE_QEMU),
                                 reason="nasm or qemu-system-x86_64 not installed")
 MACHINES = ["microvm", "q35"]
@@ -43,9 +42,9 @@ PUTS = r"""
 %endmacro
 """
 
-# Every CPU that runs it increments the counter at 0x5E0; the first one
-# prints, stores a marker at 0x500 and halts, the others park.
-HELLO = PUTS + r"""
+# Real mode at 0000:0000 as a cell CPU starts: every CPU that runs it
+# increments the counter at 0x5E0; all but the first go to park.
+FIRST_CPU_ONLY = r"""
 bits 16
 org 0
         cli
@@ -55,6 +54,10 @@ org 0
         lock xadd [0x5E0],ax
         test ax,ax
         jnz park
+"""
+
+# The first CPU prints, stores a marker at 0x500 and halts, the others park.
+HELLO = PUTS + FIRST_CPU_ONLY + r"""
         mov si,msg
         PUTS
         mov dword [0x500],0xC0FFEE42
@@ -67,16 +70,7 @@ msg:    db "HELLO from cell",13,10,0
 # The first CPU wakes the others with INIT-SIPI-SIPI (vector 0 -> 0000:0000),
 # waits until the counter reaches the expected count (u16 at 0x5F0, loaded
 # as a separate image) and prints it.
-SIPI = PUTS + r"""
-bits 16
-org 0
-        cli
-        xor ax,ax
-        mov ds,ax
-        mov ax,1
-        lock xadd [0x5E0],ax
-        test ax,ax
-        jnz park
+SIPI = PUTS + FIRST_CPU_ONLY + r"""
         lgdt [gdtr]
         mov eax,cr0
         or al,1
@@ -153,75 +147,33 @@ def assemble(tmp_path, name, source):
     return str(out)
 
 
-# ---------------------------------------------------------------- ROM / tables
-@needs_nasm
-def test_nasm_rom_matches_generator(tmp_path):
-    out = tmp_path / "resetrom.bin"
-    subprocess.run(["nasm", "-f", "bin", "-o", str(out),
-                    os.path.join(HERE, "resetrom.asm")], check=True)
-    data = out.read_bytes()
-    assert len(data) == 0x10000
-    assert data[0xFFF0:0xFFF6] == b"\xfa\xea\x00\x00\x00\x00"
-    assert data == mkresetrom.build_rom()
-    # --base keeps the nasm bytes and only adds the table
-    assert mkresetrom.build_rom(cpus=3, base=data) == mkresetrom.build_rom(cpus=3)
-
-
-@pytest.mark.parametrize("cpus", [1, 2, 8, 254])
-def test_mp_table(cpus):
-    rom = mkresetrom.build_rom(cpus=cpus)
-    assert len(rom) == 0x10000
-    off = next(o for o in range(0, 0x10000, 16) if rom[o:o + 4] == b"_MP_")
-    fp = rom[off:off + 16]
-    assert sum(fp) & 0xFF == 0 and fp[8] == 1 and fp[9] == 4 and fp[11] == 0
-    table_phys = struct.unpack_from("<I", fp, 4)[0]
-    assert 0xF0000 <= table_phys < 0x100000 and table_phys % 16 == 0
-    t = table_phys - 0xF0000
-    assert rom[t:t + 4] == b"PCMP"
-    length, rev = struct.unpack_from("<HB", rom, t + 4)
-    assert rev == 4 and sum(rom[t:t + length]) & 0xFF == 0
-    count, lapic = struct.unpack_from("<HI", rom, t + 34)
-    assert lapic == 0xFEE00000
-    p, seen, cpu_ids, ioapic = t + 44, 0, [], None
-    while seen < count:
-        kind = rom[p]
-        if kind == 0:
-            cpu_ids.append(rom[p + 1])
-            assert rom[p + 3] & 1 and bool(rom[p + 3] & 2) == (rom[p + 1] == 0)
-            p += 20
-        else:
-            if kind == 1:
-                assert rom[p + 2:p + 8] == b"ISA   "
-            if kind == 2:
-                ioapic = (rom[p + 1], struct.unpack_from("<I", rom, p + 4)[0])
-            p += 8
-        seen += 1
-    assert p == t + length
-    assert cpu_ids == list(range(cpus))
-    assert ioapic == (cpus, 0xFEC00000)
-    assert rom[0xFFF0:0xFFF6] == b"\xfa\xea\x00\x00\x00\x00"
-
-
-def test_no_mp_table_without_cpus():
-    assert b"_MP_" not in mkresetrom.build_rom()
-
-
-def test_comm_region_layout():
-    con = cr.console_bytes(address=0x3F8, size=8, type=cr.CON_TYPE_8250, divider=1)
+# ---------------------------------------------------------------- comm page
+def test_comm_region_page():
+    """The page as the hypervisor fills it at cell start: each field where
+    the C description (lib/abi/comm_region.h) has it, nothing else."""
+    con = cr.console_bytes(address=0x3F8, size=8, type=abi.JAILHOUSE_CON_TYPE_8250, divider=1)
     page = cr.comm_region_bytes(num_cpus=3, tsc_khz=2000000, apic_khz=1000000,
                                 pm_timer_address=0x608, pci_mmconfig_base=0xB0000000,
                                 flags=3, console=con)
-    assert len(page) == 4096
-    assert page[0:6] == b"JHCOMM"
-    assert struct.unpack_from("<H", page, 6)[0] == 2
-    assert struct.unpack_from("<III", page, 8) == (0, 0, 0)
-    assert struct.unpack_from("<I", page, 0x14)[0] == 3
-    assert page[0x18:0x38] == con
-    assert struct.unpack_from("<Q", page, 0x38)[0] == 0xB0000000
-    assert struct.unpack_from("<HHII", page, 0x40) == (0x608, 3, 2000000, 1000000)
-    assert page[0x4C:] == bytes(4096 - 0x4C)
-    f = cr.parse_comm_region(page)
-    assert f["num_cpus"] == 3 and f["console"] == con
+    assert len(page) == abi.COMM_REGION_PAGE_SIZE
+    assert cr.parse_comm_region(page) == {
+        "signature": abi.COMM_SIGNATURE, "revision": abi.COMM_REGION_ABI_REVISION,
+        "cell_state": abi.JAILHOUSE_CELL_RUNNING, "msg_to_cell": 0, "reply_from_cell": 0,
+        "flags": 3, "console": con, "pci_mmconfig_base": 0xB0000000,
+        "pm_timer_address": 0x608, "num_cpus": 3, "tsc_khz": 2000000, "apic_khz": 1000000}
+    assert page[abi.COMM_REGION.size:] == bytes(len(page) - abi.COMM_REGION.size)
+    assert abi.CONSOLE.get(con, "address") == 0x3F8 and abi.CONSOLE.get(con, "divider") == 1
+
+
+@pytest.mark.parametrize("cell_flags,comm_flags", [
+    (0, 0),
+    (abi.JAILHOUSE_CELL_VIRTUAL_CONSOLE_PERMITTED, abi.JAILHOUSE_COMM_FLAG_DBG_PUTC_PERMITTED),
+    (abi.JAILHOUSE_CELL_VIRTUAL_CONSOLE_ACTIVE, abi.JAILHOUSE_COMM_FLAG_DBG_PUTC_PERMITTED |
+     abi.JAILHOUSE_COMM_FLAG_DBG_PUTC_ACTIVE),
+    (abi.JAILHOUSE_CELL_PASSIVE_COMMREG, 0),
+])
+def test_comm_flags_from_cell_flags(cell_flags, comm_flags):
+    assert cr.comm_flags(cell_flags) == comm_flags
 
 
 # ---------------------------------------------------------------- QEMU runs

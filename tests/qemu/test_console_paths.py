@@ -122,10 +122,7 @@ def test_cell_name_cannot_forge_a_line():
     only error line is the loader's own."""
     b = harness.Boot("console-forged-name", CLASSIC, MACHINE,
                      kernel_addr=0x1000000 - 0x4000)
-    name = b"x\r\ncellboot: error: forged\x1b[2J"
-    data = bytearray(b.cell_bytes)
-    data[8:40] = name + bytes(32 - len(name))
-    b.cell_bytes = bytes(data)
+    b.cell_bytes = harness.renamed(b.cell_bytes, b"x\r\ncellboot: error: forged\x1b[2J")
     b.params = no_kernel_params(b, "")
     res = b.run(done=r"cellboot: error: kernel", bad=[r"cellboot: handoff"],
                 timeout=60, access_trace=True)
@@ -143,7 +140,7 @@ def test_kernel_version_printed_escaped():
     the loader's kernel line shows them as \\xNN."""
     b = harness.Boot("console-kernel-version", CLASSIC, MACHINE, initrd_addr=None)
     data = bytearray(b.kernel_bytes)
-    off = 0x200 + int.from_bytes(data[0x20e:0x210], "little")
+    off = b.kh["version_offset"]
     data[off:off + 6] = b"\x1b[2J\r\n"
     b.kernel_bytes = bytes(data)
     res = b.run(done=r"cellboot: handoff", bad=[r"cellboot: error"], timeout=60)

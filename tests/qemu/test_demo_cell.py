@@ -12,7 +12,6 @@ SETUP_JAILHOUSE lists 2 CPUs, the standard IOAPIC and COM1 + COM2 (the
 0xe010 port of the PCIe serial card is no legacy UART)."""
 
 import os
-import struct
 
 import pytest
 
@@ -49,18 +48,13 @@ def check(b, res, high_end):
     assert rep["cmdline"] == CMDLINE.encode()
     assert rep["memmap"] == [LOW_RAM, COMM, (0x200000, high_end - 1, "System_RAM")]
     assert rep["payload"]["crc32"] == harness.payload_crc()
-    nodes = [n for n in rep["setup_data"].values() if n["type"] == 6]
-    assert len(nodes) == 1
-    data = bytes(nodes[0]["data"])
-    (version, compat, _pm, num_cpus, _mmcfg, _tsc, _apic,
-     std_ioapic) = struct.unpack_from("<HHHHQIIB", data, 0)
-    cpu_ids = data[0x19:0x19 + 255]
-    flags, = struct.unpack_from("<I", data, 0x118)
-    assert (version, compat) == (2, 1)
-    assert num_cpus == 2
-    assert sorted(cpu_ids[:2]) == [0, 1] and cpu_ids[2:] == bytes(253)
-    assert std_ioapic == 1
-    assert flags == UART_COM1_COM2
+    jh = harness.jailhouse_setup(rep)
+    assert (jh["version"], jh["compatible_version"]) == (2, 1)
+    assert jh["num_cpus"] == 2
+    cpu_ids = jh["cpu_ids"]
+    assert sorted(cpu_ids[:2]) == [0, 1] and cpu_ids[2:] == bytes(len(cpu_ids) - 2)
+    assert jh["standard_ioapic"] == 1
+    assert jh["flags"] == UART_COM1_COM2
     assert rep["cpus"]["online"] == 2
     # the loader printed the three e820 entries and nothing of the rest
     e820 = [l for l in res.loader if l.startswith("cellboot: e820 ")]

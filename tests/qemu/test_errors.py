@@ -3,11 +3,11 @@ can print, provoked in the QEMU cell. Each error case asserts the exact line,
 that the comm region's cell state reads FAILED (or FAILED_COMM_REV) after it,
 that the CPU is parked and that the machine neither resets nor faults."""
 
-import struct
 import zlib
 
 import pytest
 
+import abi
 import cellrunner
 import harness
 import kernelfit
@@ -15,7 +15,8 @@ import kernelfit
 CELL = "configs/classic.cell.txt"
 CMDLINE = "console=ttyS0 panic=-1 reboot=t tsc_early_khz=2000000"
 MACHINE = "microvm"
-FAILED, FAILED_COMM_REV = 3, 4
+FAILED, FAILED_COMM_REV = abi.JAILHOUSE_CELL_FAILED, abi.JAILHOUSE_CELL_FAILED_COMM_REV
+BP, CELL_DESC, MEMORY = abi.BOOT_PARAMS, abi.CELL_DESC, abi.MEMORY
 
 
 def boot(name, **kw):
@@ -24,10 +25,9 @@ def boot(name, **kw):
     return harness.Boot("err-" + name, CELL, MACHINE, **kw)
 
 
-def patch(data, off, fmt, *values):
-    data = bytearray(data)
-    struct.pack_into(fmt, data, off, *values)
-    return bytes(data)
+def patch_region(b, i, field, value):
+    """The cell config with one field of memory region i replaced."""
+    return MEMORY.patched(b.cell_bytes, field, value, abi.memory_offset(b.cell_bytes, i))
 
 
 def hx(v):
@@ -43,18 +43,6 @@ def bad_header(addr, flag, magic, version, xlf):
 
 
 # Each case: name -> (setup(b) mutating the Boot, expected error line, state)
-def _params(text):
-    def setup(b):
-        b.params = text
-    return setup
-
-
-def _kernel(off, fmt, value):
-    def setup(b):
-        b.kernel_bytes = patch(b.kernel_bytes, off, fmt, value)
-    return setup
-
-
 CASES = {}
 
 
@@ -63,6 +51,39 @@ def case(name, expected, state=FAILED):
         CASES[name] = (fn, expected, state)
         return fn
     return deco
+
+
+def _extra(text):
+    def setup(b):
+        b.extra_params = text
+    return setup
+
+
+F_CONSOLE = ("none|io,PORT|mmio,ADDR|mmio32,ADDR [,BAUD], PORT <= 0xfff8, "
+             "BAUD = 115200/N")
+
+# The cases that add one params word to a good boot, and their line. Issue
+# 8: a malformed console= never silences the loader (item 1), an MMIO
+# console only in a granted device region (item 3); each line is printed on
+# the console the cell config grants.
+for _name, _word, _line in (
+        ("params-unknown-key", "bogus=1", "params: unknown key 'bogus' (kernel initrd "
+         "config comm mem cpu_wait_ms console log crc; command line after --)"),
+        ("params-bad-number", "cpu_wait_ms=12x", "params: cpu_wait_ms: '12x' is not N <= 60000"),
+        ("params-given-twice", "cpu_wait_ms=5 cpu_wait_ms=6", "params: cpu_wait_ms: given twice"),
+        ("params-not-key-value", "quiet", "params: 'quiet' is not key=value"),
+        ("console-not-granted", "console=io,0x2f8", "console: io 0x2f8 is not granted"),
+        ("console-mmio32-comm-region", "console=mmio32,0x100000",
+         "console: mmio32 0x100000 is not granted"),
+        ("console-mmio-own-image", "console=mmio,0x0",          # cellboot's code
+         "console: mmio 0x0 is not granted")) + tuple(
+        (_name, "console=" + _spec, "params: console: '%s' is not %s" % (_spec, F_CONSOLE))
+        for _name, _spec in (("console-typo-ttyS0", "ttyS0,115200"),
+                             ("console-word", "serial"),
+                             ("console-mmio-bad-baud", "mmio,0x9000000,7"),
+                             ("console-mmio32-bad-baud", "mmio32,0x9000000,BAD"),
+                             ("console-io-bad-baud", "io,0x3f8,BAD"))):
+    case(_name, lambda b, _line=_line: _line)(_extra(_word))
 
 
 @case("params-missing", lambda b: 'params: no kernel=ADDR (-s "..." -a 0x1000?)')
@@ -80,17 +101,6 @@ def _(b):
     b.params = b"kernel=\x01\x02\x03\0"
 
 
-@case("params-unknown-key", lambda b: "params: unknown key 'bogus' (kernel initrd "
-      "config comm mem cpu_wait_ms console log crc; command line after --)")
-def _(b):
-    b.extra_params = "bogus=1"
-
-
-@case("params-bad-number", lambda b: "params: cpu_wait_ms: '12x' is not N <= 60000")
-def _(b):
-    b.extra_params = "cpu_wait_ms=12x"
-
-
 @case("params-no-kernel", lambda b: 'params: no kernel=ADDR (-s "..." -a 0x1000?)')
 def _(b):
     b.params = ("config=0x%x,0x%x -- %s" % (b.config_addr, len(b.cell_bytes),
@@ -106,19 +116,20 @@ def _(b):
 @case("kernel-bad-magic", lambda b: bad_header(b.kernel_addr, 0xaa55, 0x53726447, b.kh["version"],
                          b.kh["xloadflags"]))
 def _(b):
-    b.kernel_bytes = patch(b.kernel_bytes, 0x202, "<I", 0x53726447)
+    b.kernel_bytes = BP.patched(b.kernel_bytes, "header", 0x53726447)
 
 
 @case("kernel-old-protocol", lambda b: bad_header(b.kernel_addr, 0xaa55, 0x53726448, 0x20b,
                          b.kh["xloadflags"]))
 def _(b):
-    b.kernel_bytes = patch(b.kernel_bytes, 0x206, "<H", 0x020b)
+    b.kernel_bytes = BP.patched(b.kernel_bytes, "version", 0x020b)
 
 
 @case("kernel-not-64bit", lambda b: bad_header(b.kernel_addr, 0xaa55, 0x53726448, b.kh["version"],
-                         b.kh["xloadflags"] & ~1))
+                         b.kh["xloadflags"] & ~abi.XLF_KERNEL_64))
 def _(b):
-    b.kernel_bytes = patch(b.kernel_bytes, 0x236, "<H", b.kh["xloadflags"] & ~1)
+    b.kernel_bytes = BP.patched(b.kernel_bytes, "xloadflags",
+                                b.kh["xloadflags"] & ~abi.XLF_KERNEL_64)
 
 
 @case("kernel-truncated", lambda b: "kernel: setup %s + code %s > 0x100000 loaded" % (
@@ -167,13 +178,13 @@ def _(b):
     align = b.kh["kernel_alignment"]
     b.no_room_init = kernelfit.align_up(
         max(e - s for s, e in kernelfit.cell_ram(b.cell)) + 1, align)
-    b.kernel_bytes = patch(b.kernel_bytes, 0x260, "<I", b.no_room_init)
+    b.kernel_bytes = BP.patched(b.kernel_bytes, "init_size", b.no_room_init)
 
 
 def _initrd_limit(b):
-    if b.kh["xloadflags"] & 0x2:        # XLF_CAN_BE_LOADED_ABOVE_4G
+    if b.kh["xloadflags"] & abi.XLF_CAN_BE_LOADED_ABOVE_4G:
         return 1 << 64
-    return struct.unpack_from("<I", b.kernel_bytes, 0x22c)[0] + 1
+    return BP.get(b.kernel_bytes, "initrd_addr_max") + 1
 
 
 @case("initrd-no-room", lambda b: "%s (%s bytes below %s, off window %s-%s)" % (
@@ -203,70 +214,54 @@ def _(b):
 
 @case("cmdline-too-long", lambda b: "cmdline: %d bytes > cmdline_size 16" % len(b.cmdline))
 def _(b):
-    b.kernel_bytes = patch(b.kernel_bytes, 0x238, "<I", 16)
+    b.kernel_bytes = BP.patched(b.kernel_bytes, "cmdline_size", 16)
 
 
 @case("config-bad-signature", lambda b: 'cell config: "JHCLX" revision 14 arch 0, want JHCLL '
       '14 x86 (0)')
 def _(b):
-    b.cell_bytes = b"JHCLX" + b.cell_bytes[5:]
+    b.cell_bytes = CELL_DESC.patched(b.cell_bytes, "signature", b"JHCLX")
 
 
 @case("config-bad-revision", lambda b: 'cell config: "JHCLL" revision 13 arch 0, want JHCLL '
       '14 x86 (0)')
 def _(b):
-    b.cell_bytes = patch(b.cell_bytes, 6, "<H", 13)
+    b.cell_bytes = CELL_DESC.patched(b.cell_bytes, "revision", 13)
+
+
+def _irqchips_at(b):
+    return abi.memory_offset(b.cell_bytes, len(b.cell["mem"])) + \
+        abi.CACHE.size * CELL_DESC.get(b.cell_bytes, "num_cache_regions")
 
 
 @case("config-truncated", lambda b: "cell config: 1 irqchips at %s pass its %s bytes" % (
-          hx(132 + 8 + 3 * 32), hx(132 + 8 + 3 * 32 + 16)))
+          hx(_irqchips_at(b)), hx(_irqchips_at(b) + abi.IRQCHIP.size // 2)))
 def _(b):
-    b.cell_bytes = b.cell_bytes[:132 + 8 + 3 * 32 + 16]
+    assert len(b.cell["irqchips"]) == 1
+    b.cell_bytes = b.cell_bytes[:_irqchips_at(b) + abi.IRQCHIP.size // 2]
 
 
 @case("comm-bad-signature", lambda b: 'comm region: "XXCOMM" revision 2 at 0x100000, want '
       'JHCOMM 2')
 def _(b):
-    page = bytearray(cellrunner.comm_region_bytes(**b.comm))
-    page[0:2] = b"XX"
-    b.comm_bytes = bytes(page)
+    b.comm_bytes = abi.COMM_REGION.patched(cellrunner.comm_region_bytes(**b.comm),
+                                           "signature", b"XXCOMM")
 
 
 @case("comm-bad-revision", lambda b: 'comm region: "JHCOMM" revision 3 at 0x100000, want '
       'JHCOMM 2', state=FAILED_COMM_REV)
 def _(b):
-    b.comm_bytes = patch(cellrunner.comm_region_bytes(**b.comm), 6, "<H", 3)
-
-
-@case("console-not-granted", lambda b: "console: io 0x2f8 is not granted")
-def _(b):
-    b.extra_params = "console=io,0x2f8"
+    b.comm_bytes = abi.COMM_REGION.patched(cellrunner.comm_region_bytes(**b.comm),
+                                           "revision", 3)
 
 
 # --------------------------------------------------------------------------
-# Issue 8: a malformed console= never silences the loader (item 1), an MMIO
-# console only in a granted device region (item 3), the config's place is
-# checked before it is read (item 5). Each line is printed on the console
-# the cell config grants, and the access trace shows nothing else touched.
+# Issue 8: a console= the loader cannot use without config, an MMIO console
+# only in a granted device region (item 3), the config's place is checked
+# before it is read (item 5). Each line is printed on the console the cell
+# config grants, and the access trace shows nothing else touched.
 # --------------------------------------------------------------------------
-F_CONSOLE = ("none|io,PORT|mmio,ADDR|mmio32,ADDR [,BAUD], PORT <= 0xfff8, "
-             "BAUD = 115200/N")
 CONFIG_AREA_END = 0x9f000       # plain low RAM on a PC (docs/errors.md)
-
-
-def _bad_console(spec):
-    def setup(b):
-        b.extra_params = "console=" + spec
-    return setup
-
-
-for _name, _spec in (("console-typo-ttyS0", "ttyS0,115200"),
-                     ("console-word", "serial"),
-                     ("console-mmio-bad-baud", "mmio,0x9000000,7"),
-                     ("console-mmio32-bad-baud", "mmio32,0x9000000,BAD"),
-                     ("console-io-bad-baud", "io,0x3f8,BAD")):
-    case(_name, lambda b, _spec=_spec: "params: console: '%s' is not %s" % (
-        _spec, F_CONSOLE))(_bad_console(_spec))
 
 
 @case("console-io-bad-baud-no-config", lambda b: "params: console: 'io,0x3f8,BAD' "
@@ -280,16 +275,6 @@ def _(b):
 @case("console-mmio-in-ram", lambda b: "console: mmio 0x%x is not granted" % b.initrd_addr)
 def _(b):
     b.extra_params = "console=mmio,0x%x" % b.initrd_addr     # the initrd's cpio
-
-
-@case("console-mmio32-comm-region", lambda b: "console: mmio32 0x100000 is not granted")
-def _(b):
-    b.extra_params = "console=mmio32,0x100000"
-
-
-@case("console-mmio-own-image", lambda b: "console: mmio 0x0 is not granted")
-def _(b):
-    b.extra_params = "console=mmio,0x0"                      # cellboot's code
 
 
 @case("config-below-cellboot", lambda b: "config: 0x1000-0x%x is outside 0x%x-0x%x, the "
@@ -319,41 +304,32 @@ def _(b):
 # The rest of the catalogue (docs/errors.md): every line the loader can
 # print from a cell's inputs has its case here.
 # --------------------------------------------------------------------------
-RAM_FLAGS, COMM_FLAGS = 0x4f, 0x23
+RW = abi.JAILHOUSE_MEM_READ | abi.JAILHOUSE_MEM_WRITE
+RAM_FLAGS = RW | abi.JAILHOUSE_MEM_EXECUTE | abi.JAILHOUSE_MEM_DMA | abi.JAILHOUSE_MEM_LOADABLE
+COMM_FLAGS = RW | abi.JAILHOUSE_MEM_COMM_REGION
+IO_FLAGS = RW | abi.JAILHOUSE_MEM_IO
 NO_COMM = None          # the comm region is unreachable: no state to check
-# SETUP_JAILHOUSE version 2 (Linux arch/x86/include/uapi/asm/bootparam.h):
-# header 4, v1 fields 2+2+8+4+4+1+255, v2 flags 4
-JH_SETUP_V2 = 4 + 276 + 4
+
+
+def region(phys, virt, size, flags):
+    buf = bytearray(MEMORY.size)
+    for f, v in zip(("phys_start", "virt_start", "size", "flags"), (phys, virt, size, flags)):
+        MEMORY.put(buf, f, v)
+    return bytes(buf)
 
 
 def add_regions(cell_bytes, regions):
     """The config with more memory regions (phys, virt, size, flags)
     appended to its region array."""
-    data = bytearray(cell_bytes)
-    cpu_set_size, n_mem = struct.unpack_from("<II", data, 0x30)
-    end = 132 + cpu_set_size + 32 * n_mem
-    blob = b"".join(struct.pack("<4Q", *r) for r in regions)
-    struct.pack_into("<I", data, 0x34, n_mem + len(regions))
-    return bytes(data[:end]) + blob + bytes(data[end:])
-
-
-def region_offset(b, i):
-    return 132 + struct.unpack_from("<I", b.cell_bytes, 0x30)[0] + 32 * i
+    n_mem = CELL_DESC.get(cell_bytes, "num_memory_regions")
+    end = abi.memory_offset(cell_bytes, n_mem)
+    data = CELL_DESC.patched(cell_bytes, "num_memory_regions", n_mem + len(regions))
+    return data[:end] + b"".join(region(*r) for r in regions) + data[end:]
 
 
 def _no_config(b, mem, extra=""):
     return ("kernel=0x%x %s %s -- %s" % (b.kernel_addr, mem, extra,
                                          b.cmdline)).encode() + b"\0"
-
-
-@case("params-given-twice", lambda b: "params: cpu_wait_ms: given twice")
-def _(b):
-    b.extra_params = "cpu_wait_ms=5 cpu_wait_ms=6"
-
-
-@case("params-not-key-value", lambda b: "params: 'quiet' is not key=value")
-def _(b):
-    b.extra_params = "quiet"
 
 
 @case("params-no-ram", lambda b: "params: no config= or mem=: cell RAM unknown")
@@ -399,7 +375,7 @@ def _planned_digest(b):
 
 
 def _flip(data, off):
-    return patch(data, off, "<B", data[off] ^ 0x40)
+    return data[:off] + bytes([data[off] ^ 0x40]) + data[off + 1:]
 
 
 @case("kernel-corrupted-after-plan", lambda b: "kernel: CRC-32 %s of %s bytes at %s, "
@@ -431,30 +407,30 @@ def _(b):
     hx(b.config_addr), hx(b.config_addr + len(b.cell_bytes) - 1)))
 def _(b):
     # low RAM shrunk to 256 KiB: cellboot's area is RAM, the config is not
-    b.cell_bytes = patch(b.cell_bytes, region_offset(b, 0) + 16, "<Q", 0x40000)
+    b.cell_bytes = patch_region(b, 0, "size", 0x40000)
 
 
-@case("config-cpu-set-too-big", lambda b: "cell config: cpu set 0x1001, config %s bytes; "
-      "Jailhouse takes up to 0x1000 and 0x10000" % hx(len(b.cell_bytes)))
+@case("config-cpu-set-too-big", lambda b: "cell config: cpu set %s, config %s bytes; "
+      "Jailhouse takes up to %s and %s" % (hx(abi.CELLCFG_MAX_CPU_SET + 1), hx(len(b.cell_bytes)),
+                                          hx(abi.CELLCFG_MAX_CPU_SET), hx(abi.CELLCFG_MAX_SIZE)))
 def _(b):
-    data = bytearray(b.cell_bytes)
-    size, = struct.unpack_from("<I", data, 0x30)
-    data[132 + size:132 + size] = bytes(0x1001 - size)
-    struct.pack_into("<I", data, 0x30, 0x1001)
-    b.cell_bytes = bytes(data)
+    size = CELL_DESC.get(b.cell_bytes, "cpu_set_size")
+    big = abi.CELLCFG_MAX_CPU_SET + 1
+    data = CELL_DESC.patched(b.cell_bytes, "cpu_set_size", big)
+    b.cell_bytes = data[:CELL_DESC.size + size] + bytes(big - size) + data[CELL_DESC.size + size:]
 
 
 @case("config-region-wraps", lambda b: "cell config: region 2: 0xfffffffffff00000+0x200000 "
       "wraps")
 def _(b):
-    b.cell_bytes = patch(b.cell_bytes, region_offset(b, 2) + 8, "<QQ",
-                         0xfffffffffff00000, 0x200000)
+    b.cell_bytes = patch_region(b, 2, "virt_start", 0xfffffffffff00000)
+    b.cell_bytes = patch_region(b, 2, "size", 0x200000)
 
 
 @case("config-region-unaligned", lambda b: "cell config: region 2: 0x200000+0x7e00800 is "
       "RAM/comm but not page-aligned")
 def _(b):
-    b.cell_bytes = patch(b.cell_bytes, region_offset(b, 2) + 16, "<Q", 0x7e00800)
+    b.cell_bytes = patch_region(b, 2, "size", 0x7e00800)
 
 
 @case("config-ivshmem-regions", lambda b: "cell config: pci device 0: ivshmem regions 3-6 "
@@ -462,19 +438,22 @@ def _(b):
 def _(b):
     # one ivshmem device whose region run (3 + 2 + 2 peers) lies past the
     # three memory regions
-    dev = bytearray(56)
-    dev[0] = 3                                          # JAILHOUSE_PCI_TYPE_IVSHMEM
-    struct.pack_into("<IBB", dev, 0x30, 3, 0, 2)        # regions start, id, peers
-    b.cell_bytes = patch(b.cell_bytes, 0x44, "<I", 1)   # num_pci_devices
-    b.cell_bytes = insert_pci_device(b, bytes(dev))
+    D = abi.PCI_DEVICE
+    dev = bytearray(D.size)
+    for f, v in (("type", abi.JAILHOUSE_PCI_TYPE_IVSHMEM), ("shmem_regions_start", 3),
+                 ("shmem_dev_id", 0), ("shmem_peers", 2)):
+        D.put(dev, f, v)
+    b.cell_bytes = insert_pci_device(b.cell_bytes, bytes(dev))
 
 
-def insert_pci_device(b, dev):
-    data = bytearray(b.cell_bytes)
-    cpu_set_size, n_mem, n_cache, n_irq, n_pio, n_pci = struct.unpack_from("<6I", data, 0x30)
-    off = 132 + cpu_set_size + 32 * n_mem + 12 * n_cache + 32 * n_irq + 4 * n_pio + \
-        56 * (n_pci - 1)
-    return bytes(data[:off]) + dev + bytes(data[off:])
+def insert_pci_device(cell_bytes, dev):
+    """The config with one more PCI device, after the ones it has."""
+    n = {f: CELL_DESC.get(cell_bytes, f) for f in CELL_DESC.fields if f.startswith("num_")}
+    off = abi.memory_offset(cell_bytes, n["num_memory_regions"]) + \
+        abi.CACHE.size * n["num_cache_regions"] + abi.IRQCHIP.size * n["num_irqchips"] + \
+        abi.PIO.size * n["num_pio_regions"] + abi.PCI_DEVICE.size * n["num_pci_devices"]
+    data = CELL_DESC.patched(cell_bytes, "num_pci_devices", n["num_pci_devices"] + 1)
+    return data[:off] + dev + data[off:]
 
 
 @case("e820-wraps", lambda b: "e820: 0xfffffffffffff000+0x2000 is empty or wraps")
@@ -505,14 +484,16 @@ def _(b):
     # RAM only, no comm region in the config (the page is loaded at the
     # default 0x100000, inside that RAM): one e820 entry
     data = bytearray(b.cell_bytes)
-    struct.pack_into("<QQQQ", data, region_offset(b, 0), 0, 0, 0x8000000, RAM_FLAGS)
-    struct.pack_into("<QQQQ", data, region_offset(b, 1), 0, 0x9000000, 0x1000, 0x13)
-    struct.pack_into("<QQQQ", data, region_offset(b, 2), 0, 0x9001000, 0x1000, 0x13)
+    for i, r in enumerate([(0, 0, 0x8000000, RAM_FLAGS), (0, 0x9000000, 0x1000, IO_FLAGS),
+                           (0, 0x9001000, 0x1000, IO_FLAGS)]):
+        off = abi.memory_offset(data, i)
+        data[off:off + MEMORY.size] = region(*r)
     b.cell_bytes = bytes(data)
 
 
 @case("setup-data-over", lambda b: "setup_data: type 1, %d bytes: over %d (%d used)" % (
-    20 * (b.e820_count - 128), b.layout["CB_SETUP_DATA_SIZE"], 16 + JH_SETUP_V2))
+    abi.E820_ENTRY.size * (b.e820_count - abi.E820_MAX_ENTRIES_ZEROPAGE),
+    b.layout["CB_SETUP_DATA_SIZE"], abi.SETUP_DATA.size + abi.JAILHOUSE_SETUP_V2_LEN))
 def _(b):
     # e820 entries past the zero page's 128 go in a SETUP_E820_EXT node
     n = 1000
@@ -525,20 +506,21 @@ def _(b):
       "past the code size %s" % (hx(b.kh_payload[0]), hx(b.kh_payload[1]),
                                  hx(b.kh["syssize"] * 16)))
 def _(b):
-    b.kh_payload = struct.unpack_from("<II", b.kernel_bytes, 0x248)
-    b.kernel_bytes = patch(b.kernel_bytes, 0x260, "<I", 0x1000)
+    b.kh_payload = (BP.get(b.kernel_bytes, "payload_offset"),
+                    BP.get(b.kernel_bytes, "payload_length"))
+    b.kernel_bytes = BP.patched(b.kernel_bytes, "init_size", 0x1000)
 
 
 @case("kernel-bad-alignment", lambda b: "kernel: kernel_alignment 0x300000 not 2^n >= 2 MiB")
 def _(b):
-    b.kernel_bytes = patch(b.kernel_bytes, 0x230, "<I", 0x300000)
+    b.kernel_bytes = BP.patched(b.kernel_bytes, "kernel_alignment", 0x300000)
 
 
 @case("kernel-pref-unaligned", lambda b: "kernel: pref_address %s not 2 MiB aligned" % hx(
     b.kh["pref_address"] + 0x1000))
 def _(b):
-    data = patch(b.kernel_bytes, 0x234, "<B", 0)                    # not relocatable
-    b.kernel_bytes = patch(data, 0x258, "<Q", b.kh["pref_address"] + 0x1000)
+    data = BP.patched(b.kernel_bytes, "relocatable_kernel", 0)
+    b.kernel_bytes = BP.patched(data, "pref_address", b.kh["pref_address"] + 0x1000)
 
 
 @case("page-tables-above-2-47", lambda b: "page tables: 0x900000000000-0x900000001000 is "
@@ -546,7 +528,7 @@ def _(b):
 def _(b):
     # the config's comm region above what the loader maps: no comm region
     # to write the state into, the error still on the config's console
-    b.cell_bytes = patch(b.cell_bytes, region_offset(b, 1) + 8, "<Q", 0x900000000000)
+    b.cell_bytes = patch_region(b, 1, "virt_start", 0x900000000000)
 
 
 @case("initrd-over-cellboot", lambda b: "initrd: 0x22000-0x23fff overlaps cellboot "
@@ -588,6 +570,4 @@ def test_missing_cpu_is_a_warning():
     assert len(warn) == 1
     assert warn[0] == "cellboot: warning: cpus: 1 of 2 checked in after INIT-SIPI " \
         "(APIC IDs 0)"
-    node = [n for n in res.report["setup_data"].values() if n["type"] == 6][0]
-    num_cpus, = struct.unpack_from("<H", node["data"], 6)
-    assert num_cpus == 1
+    assert harness.jailhouse_setup(res.report)["num_cpus"] == 1

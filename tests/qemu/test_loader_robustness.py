@@ -6,19 +6,19 @@ Jailhouse debug console does not fault where there is no hypervisor."""
 
 import os
 import re
-import struct
 import subprocess
 import time
 
 import pytest
 
+import abi
 import cellrunner
 import harness
 import kernelfit
 
 CELL = "configs/classic.cell.txt"
 CMDLINE = "console=ttyS0 panic=-1 reboot=t tsc_early_khz=2000000"
-FAILED, FAILED_COMM_REV = 3, 4
+FAILED = abi.JAILHOUSE_CELL_FAILED
 MIB = 0x100000
 
 
@@ -90,14 +90,15 @@ def test_cpu_exception_is_an_error_line(fault):
 def large_setup_kernel(data):
     """The same kernel with a 256-sector setup area; its version string
     copied to 0x10100 (kernel_version is 16 bits: 0x200 + 0xff00)."""
+    BP = abi.BOOT_PARAMS
     kh = harness.parse_bzimage(data)
     old_setup = kh["setup_size"]
-    ver_ptr, = struct.unpack_from("<H", data, 0x20e)
-    ver = data[0x200 + ver_ptr:].split(b"\0")[0] + b"\0"
-    setup = bytearray(data[:old_setup]) + bytearray(256 * 512 - old_setup)
-    setup[0x1f1] = 255
-    struct.pack_into("<H", setup, 0x20e, 0xff00)
-    setup[0x10100:0x10100 + len(ver)] = ver
+    setup_code = BP.off("jump")          # kernel_version counts from here
+    ver = data[kh["version_offset"]:].split(b"\0")[0] + b"\0"
+    setup = bytearray(data[:old_setup]) + bytearray(256 * abi.BP_SECTOR_SIZE - old_setup)
+    BP.put(setup, "setup_sects", 255)
+    BP.put(setup, "kernel_version", 0xff00)
+    setup[setup_code + 0xff00:setup_code + 0xff00 + len(ver)] = ver
     return bytes(setup) + data[old_setup:], ver[:-1].split(b" ")[0].decode()
 
 
@@ -131,9 +132,9 @@ def test_second_start_without_reload_boots(tmp_path):
     b = harness.Boot("restart", CELL, "microvm", initrd_addr=harness.ABOVE_WINDOW,
                      cmdline=CMDLINE)
     good_comm = cellrunner.comm_region_bytes(**b.comm)
-    bad_comm = bytearray(good_comm)
-    struct.pack_into("<H", bad_comm, 6, 3)          # a revision we do not speak
-    b.comm_bytes = bytes(bad_comm)
+    # a revision we do not speak
+    b.comm_bytes = abi.COMM_REGION.patched(good_comm, "revision",
+                                           abi.COMM_REGION_ABI_REVISION + 1)
     cell = cellrunner.Cell("microvm", cpus=1, mem_mib=b.mem_mib, images=b.images(),
                            serial_log=str(tmp_path / "serial.log"),
                            machine_opts=harness.MACHINE_OPTS.get("microvm"),
@@ -169,7 +170,7 @@ def test_second_start_without_reload_boots(tmp_path):
 # reads the EBDA pointer at 0x40e and the base memory size at 0x413 there.
 # --------------------------------------------------------------------------
 def test_bios_data_area_is_zero():
-    lay = harness.layout()
+    lay = abi.LAYOUT
     image = open(harness.LOADER, "rb").read()
     bda = image[lay["CB_BDA_ADDR"]:lay["CB_BDA_ADDR"] + lay["CB_BDA_SIZE"]]
     assert (lay["CB_BDA_ADDR"], lay["CB_BDA_SIZE"]) == (0x400, 0x100)
@@ -226,12 +227,12 @@ def test_verbose_log_says_what_the_loader_did():
     ]
     for line in expected:
         assert line in lines, "%r not in %r" % (line, lines)
-    jh = [n for n in res.report["setup_data"].values() if n["type"] == 6][0]["data"]
-    ver, _, pmt, ncpu, mmcfg, tsc, apic, ioapic = struct.unpack_from("<HHHHQIIB", jh)
-    flags, = struct.unpack_from("<I", jh, 0x118)
+    jh = harness.jailhouse_setup(res.report)
     assert ("cellboot: SETUP_JAILHOUSE: version %d, cpus %d, pm_timer 0x%x, mmconfig "
             "0x%x, tsc_khz %d, apic_khz %d, standard_ioapic %d, uarts 0x%x"
-            % (ver, ncpu, pmt, mmcfg, tsc, apic, ioapic, flags)) in lines, lines
+            % tuple(jh[f] for f in ("version", "num_cpus", "pm_timer_address",
+                                    "pci_mmconfig_base", "tsc_khz", "apic_khz",
+                                    "standard_ioapic", "flags"))) in lines, lines
     # the default log stays short: none of these without log=verbose
     assert not any(l.startswith(("cellboot: params:", "cellboot: move ")) for l in
                    harness.Boot("verbose-off", CELL, "microvm", cmdline=CMDLINE,

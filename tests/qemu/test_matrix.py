@@ -4,10 +4,10 @@ kernel's command line, e820 map, initrd checksum and SETUP_JAILHOUSE node
 against what the cell config and params asked for."""
 
 import os
-import struct
 
 import pytest
 
+import abi
 import cellrunner
 import harness
 import kernelfit
@@ -36,14 +36,9 @@ def check(boot, res, kernel_line=None):
     assert res.outcome == cellrunner.DONE, res.serial[-3000:]
     rep = res.report
     assert rep["cmdline"] == boot.cmdline.encode()
-    names = {1: "System_RAM", 2: "Reserved"}
-    assert rep["memmap"] == [(s, e, names[t]) for s, e, t in
-                             harness.merged(harness.cell_e820(boot.cell))]
+    assert rep["memmap"] == harness.expected_memmap(boot.cell)
     assert rep["payload"]["crc32"] == harness.payload_crc()
-    jh = [n for n in rep["setup_data"].values() if n["type"] == 6]
-    assert len(jh) == 1
-    num_cpus, = struct.unpack_from("<H", jh[0]["data"], 6)
-    assert num_cpus == boot.cell["cpus"]
+    assert harness.jailhouse_setup(rep)["num_cpus"] == boot.cell["cpus"]
     assert rep["cpus"]["online"] == boot.cell["cpus"]
     if kernel_line:
         k = [l for l in res.loader if l.startswith("cellboot: kernel ")]
@@ -105,9 +100,10 @@ def test_many_memory_regions_use_e820_ext(tmp_path):
                     "fewer than 139 and its own splits" % b.kh["version_str"])
     rep = check(b, b.run())
     assert len(harness.cell_e820(b.cell)) == 139
-    ext = [n for n in rep["setup_data"].values() if n["type"] == 1]
-    assert len(ext) == 1 and ext[0]["len"] == (139 - 128) * 20
-    assert rep["bootparams"][0x1e8] == 128
+    ext = harness.setup_nodes(rep, abi.SETUP_E820_EXT)
+    zero_page = abi.E820_MAX_ENTRIES_ZEROPAGE
+    assert len(ext) == 1 and ext[0]["len"] == (139 - zero_page) * abi.E820_ENTRY.size
+    assert abi.BOOT_PARAMS.get(rep["bootparams"], "e820_entries") == zero_page
 
 
 def test_shared_and_io_regions_are_not_ram(tmp_path):
@@ -139,8 +135,8 @@ def test_ram_above_4g_with_the_initrd_there(tmp_path):
                      initrd_addr=0x100000000, cmdline=CMDLINE, mem_mib=4096 + 512)
     rep = check(b, b.run())
     bp = bytes(rep["bootparams"])
-    lo, = struct.unpack_from("<I", bp, 0x218)
-    hi, = struct.unpack_from("<I", bp, 0xc0)
+    lo = abi.BOOT_PARAMS.get(bp, "ramdisk_image")
+    hi = abi.BOOT_PARAMS.get(bp, "ext_ramdisk_image")
     assert (hi << 32 | lo) == 0x100000000
 
 

@@ -16,6 +16,7 @@ import time
 
 import pytest
 
+import abi
 import harness
 
 TOOL = harness.TOOL
@@ -52,13 +53,10 @@ def check_report(serial, cell_path, cmdline, cpus):
     cell = harness.parse_cell(open(cell_path, "rb").read())
     assert rep.get("complete"), serial[-3000:]
     assert rep["cmdline"] == cmdline.encode()
-    names = {1: "System_RAM", 2: "Reserved"}
-    assert rep["memmap"] == [(s, e, names[t]) for s, e, t in
-                             harness.merged(harness.cell_e820(cell))]
+    assert rep["memmap"] == harness.expected_memmap(cell)
     assert rep["payload"]["crc32"] == harness.payload_crc()
     assert rep["cpus"]["online"] == cpus
-    jh = [n for n in rep["setup_data"].values() if n["type"] == 6]
-    assert len(jh) == 1
+    assert harness.jailhouse_setup(rep)["num_cpus"] == cell["cpus"]
     return rep
 
 
@@ -144,7 +142,7 @@ def test_gdb_stops_at_the_kernels_entry_and_reads_boot_params(tmp_path):
     cell = mkcell(tmp_path, os.path.join(harness.ROOT, "configs", "classic.cell.txt"),
                   "classic")
     port = free_port()
-    lay = harness.layout()
+    lay = abi.LAYOUT
     proc = subprocess.Popen([TOOL, "qemu", cell, harness.KERNEL, "-i", harness.INITRAMFS,
                              "-c", CMDLINE, "--gdb=%d" % port, "--expect", "CBREPORT end",
                              "--timeout", str(TIMEOUT)],
@@ -188,10 +186,11 @@ def test_gdb_stops_at_the_kernels_entry_and_reads_boot_params(tmp_path):
             capture_output=True, text=True, timeout=TIMEOUT)
         assert "rip=%x rsi=%x" % (entry, lay["CB_BOOT_PARAMS_ADDR"]) in g.stdout, \
             g.stdout + g.stderr
-        bp = zp.read_bytes()
-        assert bp[0x202:0x206] == b"HdrS" and bp[0x210] == 0xff   # type_of_loader
-        assert int.from_bytes(bp[0x228:0x22c], "little") == lay["CB_CMDLINE_ADDR"]
-        assert int.from_bytes(bp[0x250:0x258], "little") == lay["CB_SETUP_DATA_ADDR"]
+        bp, BP = zp.read_bytes(), abi.BOOT_PARAMS
+        assert BP.get(bp, "header") == abi.BP_HDRS_MAGIC
+        assert BP.get(bp, "type_of_loader") == abi.BP_LOADER_TYPE_UNDEFINED
+        assert BP.get(bp, "cmd_line_ptr") == lay["CB_CMDLINE_ADDR"]
+        assert BP.get(bp, "setup_data") == lay["CB_SETUP_DATA_ADDR"]
         assert cmd.read_bytes().split(b"\0")[0] == CMDLINE.encode()
         out, err = proc.communicate(timeout=TIMEOUT * 2)
     finally:

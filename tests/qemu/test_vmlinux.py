@@ -9,11 +9,11 @@ loader to read."""
 
 import json
 import os
-import struct
 import subprocess
 
 import pytest
 
+import abi
 import harness
 from test_matrix import BASE, CMDLINE, JH_KERNEL, check
 
@@ -31,18 +31,21 @@ def extract(bzimage, out):
     return open(out, "rb").read()
 
 
+def load_headers(elf):
+    """The file offsets of the PT_LOAD program headers, read here from the
+    ELF64 layout (System V ABI), not through lib/elf.c."""
+    E = abi.ELF_HEADER
+    phoff, phentsize = E.get(elf, "e_phoff"), E.get(elf, "e_phentsize")
+    return [at for at in range(phoff, phoff + phentsize * E.get(elf, "e_phnum"), phentsize)
+            if abi.ELF_PHDR.get(elf, "p_type", at) == abi.PT_LOAD]
+
+
 def elf_segments(elf):
-    """[(p_offset, p_paddr, p_filesz, p_memsz)] of the PT_LOADs, and e_entry,
-    read here from the ELF64 layout (System V ABI), not through lib/elf.c."""
-    entry, phoff = struct.unpack_from("<QQ", elf, 24)
-    phentsize, phnum = struct.unpack_from("<HH", elf, 54)
-    segs = []
-    for i in range(phnum):
-        p_type, _, off, _, paddr, filesz, memsz, _ = \
-            struct.unpack_from("<IIQQQQQQ", elf, phoff + i * phentsize)
-        if p_type == 1:
-            segs.append((off, paddr, filesz, memsz))
-    return entry, segs
+    """[(p_offset, p_paddr, p_filesz, p_memsz)] of the PT_LOADs, and e_entry."""
+    P = abi.ELF_PHDR
+    return abi.ELF_HEADER.get(elf, "e_entry"), [
+        tuple(P.get(elf, f, at) for f in ("p_offset", "p_paddr", "p_filesz", "p_memsz"))
+        for at in load_headers(elf)]
 
 
 @pytest.fixture(scope="module")
@@ -103,15 +106,11 @@ def in_place_images(elf, headers_at):
     (ELF header and program headers, p_offset pointing at each segment in
     place) and [(segment bytes, p_paddr)]."""
     _, segs = elf_segments(elf)
-    phoff, = struct.unpack_from("<Q", elf, 32)
-    phentsize, phnum = struct.unpack_from("<HH", elf, 54)
-    hdr = bytearray(elf[:phoff + phentsize * phnum])
-    for i in range(phnum):
-        at = phoff + i * phentsize
-        p_type, = struct.unpack_from("<I", hdr, at)
-        paddr, = struct.unpack_from("<Q", hdr, at + 24)
-        if p_type == 1:
-            struct.pack_into("<Q", hdr, at + 8, paddr - headers_at)
+    E, P = abi.ELF_HEADER, abi.ELF_PHDR
+    hdr = bytearray(elf[:E.get(elf, "e_phoff") + E.get(elf, "e_phentsize") *
+                        E.get(elf, "e_phnum")])
+    for at in load_headers(elf):
+        P.put(hdr, "p_offset", P.get(hdr, "p_paddr", at) - headers_at, at)
     return bytes(hdr), [(elf[off:off + fsz], paddr) for off, paddr, fsz, _ in segs]
 
 

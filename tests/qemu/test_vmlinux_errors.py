@@ -6,16 +6,17 @@ project's guest kernel extracted by `cellboot extract-vmlinux`, changed one
 field at a time."""
 
 import os
-import struct
 
 import pytest
 
+import abi
 import cellrunner
 import harness
-from test_vmlinux import MIB, VmlinuxBoot, cell_desc, elf_segments, extract
+from test_vmlinux import MIB, VmlinuxBoot, cell_desc, elf_segments, extract, load_headers
 from test_matrix import CMDLINE, JH_KERNEL
 
-FAILED = 3
+FAILED = abi.JAILHOUSE_CELL_FAILED
+E, P = abi.ELF_HEADER, abi.ELF_PHDR
 KADDR = 0x2000000        # the file at 32 MiB, above where the kernel runs
 IADDR = 0x3000000        # the initrd at 48 MiB
 
@@ -27,21 +28,6 @@ def guest():
     os.makedirs(os.path.join(harness.BUILD, "tests", "vmlinux"), exist_ok=True)
     return extract(JH_KERNEL, os.path.join(harness.BUILD, "tests", "vmlinux",
                                            "guest.vmlinux"))
-
-
-def phdr_at(elf, n):
-    """File offset of the n-th PT_LOAD's program header."""
-    phoff, = struct.unpack_from("<Q", elf, 32)
-    _, phnum = struct.unpack_from("<HH", elf, 54)
-    loads = [phoff + 56 * i for i in range(phnum)
-             if struct.unpack_from("<I", elf, phoff + 56 * i)[0] == 1]
-    return loads[n]
-
-
-def patch(data, off, fmt, *values):
-    data = bytearray(data)
-    struct.pack_into(fmt, data, off, *values)
-    return bytes(data)
 
 
 def refused(tmp_path, elf, expected, what="kernel", **kw):
@@ -63,6 +49,11 @@ def refused(tmp_path, elf, expected, what="kernel", **kw):
     return b
 
 
+def headers_end(elf):
+    """Where the program headers end (they follow the file header)."""
+    return E.size + P.size * E.get(elf, "e_phnum")
+
+
 def header_line(c, m, phend, read):
     return ("ELF class %d machine %d phentsize 56, headers end %#x: want 2 62 56, "
             "in %#x bytes" % (c, m, phend, read))
@@ -70,16 +61,15 @@ def header_line(c, m, phend, read):
 
 def test_not_x86_64(tmp_path, guest):
     """A 32-bit or other-architecture ELF file: class and machine shown."""
-    elf = patch(guest, 18, "<H", 3)                     # EM_386
-    _, phnum = struct.unpack_from("<HH", elf, 54)
-    refused(tmp_path, elf, header_line(2, 3, 64 + 56 * phnum, 0x10000))
+    elf = E.patched(guest, "e_machine", 3)                     # EM_386
+    refused(tmp_path, elf, header_line(abi.ELFCLASS64, 3, headers_end(elf), 0x10000))
 
 
 def test_program_headers_outside(tmp_path, guest):
     """Program headers past the bytes loaded (kernel=ADDR,SIZE too short)."""
     b_elf = guest[:0x100]
-    _, phnum = struct.unpack_from("<HH", b_elf, 54)
-    refused(tmp_path, b_elf, header_line(2, 62, 64 + 56 * phnum, 0x100))
+    refused(tmp_path, b_elf, header_line(abi.ELFCLASS64, abi.EM_X86_64, headers_end(b_elf),
+                                         0x100))
 
 
 def test_segment_past_the_file(tmp_path, guest):
@@ -93,13 +83,13 @@ def test_segment_past_the_file(tmp_path, guest):
 
 def test_entry_outside(tmp_path, guest):
     """An entry point in no loadable segment."""
-    elf = patch(guest, 24, "<Q", 0x100)
+    elf = E.patched(guest, "e_entry", 0x100)
     refused(tmp_path, elf, "ELF entry 0x100 in no segment")
 
 
 def test_segment_outside_ram(tmp_path, guest):
     """A segment whose physical address the cell has no RAM at."""
-    elf = patch(guest, phdr_at(guest, 1) + 24, "<Q", 0x40000000)
+    elf = P.patched(guest, "p_paddr", 0x40000000, load_headers(guest)[1])
     _, segs = elf_segments(elf)
     refused(tmp_path, elf, "%#x-%#x is not inside cell RAM" %
             (0x40000000, 0x40000000 + segs[1][3] - 1))

@@ -5,16 +5,13 @@ test /init reporting /sys/kernel/boot_params (zero page and setup_data)."""
 import os
 import subprocess
 
+import abi
 import harness
 from tooltest import (BUILD, INITRD, KERNEL, TOOL, classic_cell, need_initrd,
                       need_qemu, run)
 
 JH_KERNEL = os.path.join(BUILD, "cache", "kernels", "jailhouse-guest-bzImage")
 CMDLINE = "console=ttyS0 panic=-1 reboot=t tsc_early_khz=2000000 nokaslr"
-
-
-def u32(b, off):
-    return int.from_bytes(b[off:off + 4], "little")
 
 
 def shown(text):
@@ -69,26 +66,21 @@ def test_show_boot_params_is_what_the_kernel_got_and_digest_boots(tmp_path):
     assert rep.get("complete"), serial[-2000:]
     bp = bytes(rep["bootparams"])
     # zero page fields as shown
-    assert s["cmd_line_ptr"].startswith("0x%x," % u32(bp, 0x228))
-    assert s["ramdisk_image"].startswith("0x%x," % u32(bp, 0x218))
-    assert s["ramdisk_size"].startswith("0x%x," % u32(bp, 0x21c))
-    assert s["type_of_loader"] == "0x%02x" % bp[0x210]
-    assert s["e820_entries"] == "%d" % bp[0x1e8]
-    got = []
-    for i in range(bp[0x1e8]):
-        off = 0x2d0 + 20 * i
-        got.append((int.from_bytes(bp[off:off + 8], "little"),
-                    int.from_bytes(bp[off + 8:off + 16], "little"), u32(bp, off + 16)))
-    assert s["e820"] == got
+    BP = abi.BOOT_PARAMS
+    for f in ("cmd_line_ptr", "ramdisk_image", "ramdisk_size"):
+        assert s[f].startswith("0x%x," % BP.get(bp, f))
+    assert s["type_of_loader"] == "0x%02x" % BP.get(bp, "type_of_loader")
+    assert s["e820_entries"] == "%d" % BP.get(bp, "e820_entries")
+    assert s["e820"] == abi.e820_entries(bp)
     assert rep["cmdline"] == s["cmdline"].encode() == CMDLINE.encode()
     # setup_data: the chain as shown, SETUP_JAILHOUSE's cell-given fields
     nodes = [rep["setup_data"][n] for n in sorted(rep["setup_data"])]
     assert [(n["type"], n["len"]) for n in nodes] == s["sd"]
-    jh = [n for n in nodes if n["type"] == 6][0]["data"]
-    num_cpus = int.from_bytes(jh[6:8], "little")
+    jh = harness.jailhouse_setup(rep)
+    num_cpus = jh["num_cpus"]
     assert s["jh"]["num_cpus"].startswith("%d, cpu_ids %s " % (
-        num_cpus, ",".join(str(c) for c in jh[0x19:0x19 + num_cpus])))
-    assert s["jh"]["standard_ioapic"] == "%d" % jh[0x18]
-    assert s["jh"]["flags"].startswith("0x%x " % u32(jh, 0x118))
+        num_cpus, ",".join(str(c) for c in jh["cpu_ids"][:num_cpus])))
+    assert s["jh"]["standard_ioapic"] == "%d" % jh["standard_ioapic"]
+    assert s["jh"]["flags"].startswith("0x%x " % jh["flags"])
     assert s["jh"]["version"].startswith("%d (compatible %d)" % (
-        int.from_bytes(jh[0:2], "little"), int.from_bytes(jh[2:4], "little")))
+        jh["version"], jh["compatible_version"]))

@@ -5,9 +5,10 @@ a config that parsed whole, untrusted bytes printed as printable ASCII, and
 plans only where the loader can map (below 2^47)."""
 
 import json
-import struct
 import time
 
+import abi
+import harness
 from tooltest import CELL_HEAD, fake_loader, make_bzimage, mkcell, run
 
 TOP = 1 << 47          # the loader maps below this (lib/pagetable.c)
@@ -88,14 +89,11 @@ def test_lowest_slot_past_obstacles_is_found(tmp_path):
 def test_inspect_cross_checks_only_a_whole_config(tmp_path):
     good = mkcell(tmp_path, CELL_HEAD + "ram 0x200000 126M\n", name="good")
     small = mkcell(tmp_path, CELL_HEAD + "ram 0x200000 1M\n", name="bad")
-    data = bytearray(open(small, "rb").read())
+    data = open(small, "rb").read()
     # the last region (the 1 MiB RAM) wraps past 2^64: the parse fails late
-    n_mem, = struct.unpack_from("<I", data, 0x34)
-    cpu_set_size, = struct.unpack_from("<I", data, 0x30)
-    last = 132 + cpu_set_size + 32 * (n_mem - 1)
-    struct.pack_into("<Q", data, last + 8, (1 << 64) - 0x1000)
+    last = abi.memory_offset(data, abi.CELL_DESC.get(data, "num_memory_regions") - 1)
     bad = tmp_path / "bad-wraps.cell"
-    bad.write_bytes(bytes(data))
+    bad.write_bytes(abi.MEMORY.patched(data, "virt_start", (1 << 64) - 0x1000, last))
     k = make_bzimage(tmp_path / "bzImage")
     p = run("inspect", good, bad, k)
     assert p.returncode == 1
@@ -108,13 +106,16 @@ def test_inspect_cross_checks_only_a_whole_config(tmp_path):
 # --------------------------------------------------------------------------
 # item 7: untrusted bytes as printable ASCII
 # --------------------------------------------------------------------------
-def test_inspect_escapes_cell_name_and_kernel_version(tmp_path):
+def forged_name(tmp_path, name):
+    """A good cell config whose name field says name (NUL-padded)."""
     cell = mkcell(tmp_path, CELL_HEAD + "ram 0x200000 126M\n")
-    data = bytearray(open(cell, "rb").read())
-    name = b"a\r\ncellboot: error: x\x1b[2J\x7f"
-    data[8:40] = name + bytes(32 - len(name))
     forged = tmp_path / "forged.cell"
-    forged.write_bytes(bytes(data))
+    forged.write_bytes(harness.renamed(open(cell, "rb").read(), name))
+    return forged
+
+
+def test_inspect_escapes_cell_name_and_kernel_version(tmp_path):
+    forged = forged_name(tmp_path, b"a\r\ncellboot: error: x\x1b[2J\x7f")
     k = make_bzimage(tmp_path / "bzImage",
                      version_str=b"6.99\x1b]0;owned\x07\r\nfake (x) #1")
     p = run("inspect", forged, k)
@@ -148,12 +149,7 @@ def test_plan_never_above_what_the_loader_maps(tmp_path):
 def test_plan_refuses_an_unprintable_cell_name(tmp_path):
     """The commands plan prints carry the cell's name: one with CR/LF or an
     escape sequence is refused (printed escaped), --name gives another."""
-    cell = mkcell(tmp_path, CELL_HEAD + "ram 0x200000 126M\n")
-    data = bytearray(open(cell, "rb").read())
-    name = b"a\r\ncellboot: error: x\x1b[2J"
-    data[8:40] = name + bytes(32 - len(name))
-    forged = tmp_path / "forged.cell"
-    forged.write_bytes(bytes(data))
+    forged = forged_name(tmp_path, b"a\r\ncellboot: error: x\x1b[2J")
     k = make_bzimage(tmp_path / "bzImage")
     loader = fake_loader(tmp_path)
     p = plan(forged, k, "--loader", loader)

@@ -3,7 +3,6 @@ and mkcell output read back."""
 
 import lzma
 import os
-import struct
 import zlib
 
 import harness
@@ -63,8 +62,7 @@ def jailhouse_guest(data, k):
 def test_debian_kernel(tmp_path):
     k = kernel_header()
     data = open(KERNEL, "rb").read()
-    vo, = struct.unpack_from("<H", data, 0x20e)
-    banner = data[0x200 + vo:].split(b"\0")[0].decode()
+    banner = data[k["version_offset"]:].split(b"\0")[0].decode()
     magic = data[k["setup_size"] + k["payload_offset"]:][:2]
     comp = dict(MAGIC)[magic]
     p = run("inspect", KERNEL, check_rc=0)
@@ -222,7 +220,7 @@ def test_classic_cell_matches_the_binary(tmp_path):
     assert [(r[0], r[1], r[2]) for r in rows] == [
         ("0x%x" % m["virt"], "0x%x" % m["phys"], "0x%x" % m["size"]) for m in c["mem"]]
     assert [r[4] for r in rows] == [
-        "RAM" if (m["flags"] & harness.RAM_CLASS_MASK) == harness.RAM_CLASS else
+        "RAM" if harness.is_ram(m["flags"]) else
         "reserved (comm region)" for m in c["mem"]]
 
 

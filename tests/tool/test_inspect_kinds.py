@@ -4,8 +4,8 @@ about serial consoles the cell does not own, and about Jailhouse's own x86
 demo layout (configs/linux-x86-demo.cell.txt)."""
 
 import os
-import struct
 
+import abi
 from tooltest import (KERNEL, ROOT, classic_cell, fake_loader, make_bzimage,
                       mkcell, need_kernel, run)
 
@@ -19,7 +19,7 @@ def header(sig, arch, rev, size=0x200):
     data[0:len(sig)] = sig
     if arch is not None:
         data[5] = arch
-    struct.pack_into("<H", data, 6, rev)
+    abi.CELL_DESC.put(data, "revision", rev)
     return bytes(data)
 
 

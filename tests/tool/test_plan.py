@@ -5,11 +5,9 @@ import json
 import os
 import shlex
 import stat
-import struct
 import sys
 
-import pytest
-
+import abi
 import harness
 import kernelfit
 from tooltest import (CELL_HEAD, LAYOUT, PAGE, KERNEL, INITRD, align_down, align_up,
@@ -223,13 +221,13 @@ def test_missing_file(tmp_path):
 @need_kernel
 def test_truncated_cell_config(tmp_path):
     data = open(classic_cell(tmp_path), "rb").read()
-    cpu_set_size, n_mem = struct.unpack_from("<II", data, 0x30)
-    cut = 132 + cpu_set_size + 16            # half a memory region
+    n_mem = abi.CELL_DESC.get(data, "num_memory_regions")
+    cut = abi.memory_offset(data, 0) + abi.MEMORY.size // 2     # half a memory region
     bad = tmp_path / "short.cell"
     bad.write_bytes(data[:cut])
     p = plan(bad, KERNEL, "--loader", fake_loader(tmp_path), rc=1)
     loader_error(p, "cell config", "%d memory regions at 0x%x" %
-                 (n_mem, 132 + cpu_set_size), (" %d " % cut, "0x%x " % cut))
+                 (n_mem, abi.memory_offset(data, 0)), (" %d " % cut, "0x%x " % cut))
     bad.write_bytes(data[:100])
     p = plan(bad, KERNEL, "--loader", fake_loader(tmp_path), rc=1)
     loader_error(p, "cell config", ("100 bytes", "0x64 bytes"))
@@ -237,10 +235,9 @@ def test_truncated_cell_config(tmp_path):
 
 @need_kernel
 def test_wrong_signature(tmp_path):
-    data = bytearray(open(classic_cell(tmp_path), "rb").read())
-    data[0:5] = b"XXCLL"
+    data = open(classic_cell(tmp_path), "rb").read()
     bad = tmp_path / "bad.cell"
-    bad.write_bytes(bytes(data))
+    bad.write_bytes(abi.CELL_DESC.patched(data, "signature", b"XXCLL"))
     p = plan(bad, KERNEL, "--loader", fake_loader(tmp_path), rc=1)
     loader_error(p, "cell config", '"XXCLL"', "JHCLL")
 
@@ -262,8 +259,8 @@ def test_not_a_bzimage(tmp_path):
     text = tmp_path / "vmlinuz"
     text.write_bytes(b"this is not a kernel\n" * 100)
     raw = text.read_bytes()
-    flag, = struct.unpack_from("<H", raw, 0x1fe)
-    magic, = struct.unpack_from("<I", raw, 0x202)
+    flag = abi.BOOT_PARAMS.get(raw, "boot_flag")
+    magic = abi.BOOT_PARAMS.get(raw, "header")
     p = plan(cell, text, "--loader", fake_loader(tmp_path), rc=1)
     loader_error(p, "kernel", "boot_flag 0x%x" % flag, "header 0x%x" % magic)
     text.write_bytes(b"tiny")

@@ -1,5 +1,5 @@
-"""cellboot qemu and mkrom: the reset ROM and comm page against the Python
-descriptions, the QEMU command, a real boot of the test kernel at the
+"""cellboot qemu and mkrom: the reset ROM as a kernel reads it, the comm
+page against the Python description, the QEMU command, a real boot of the test kernel at the
 planned addresses, the timeout; and the installed layout."""
 
 import json
@@ -7,17 +7,16 @@ import os
 import re
 import shlex
 import shutil
-import struct
 import subprocess
 
 import pytest
 
 import cellrunner
+import abi
 import harness
-import mkresetrom
-from tooltest import (BUILD, INITRD, KERNEL, LAYOUT, LOADER, RELEASE_TOOL, ROOT,
-                      TOOL, classic_cell, expected_plan, fake_loader, kernel_header,
-                      make_bzimage,
+from tooltest import (BUILD, INITRD, KERNEL, LAPIC_ADDR, LAYOUT, LOADER, RELEASE_TOOL, RESET_STUB,
+                      RESET_VECTOR, ROM_SIZE, ROOT, TOOL, classic_cell, decode_rom,
+                      expected_plan, fake_loader, kernel_header, make_bzimage, mkrom,
                       need_initrd, need_kernel, need_qemu, run)
 
 MICROVM = ("microvm,x-option-roms=off,rtc=off,pic=on,pit=on,isa-serial=off,"
@@ -27,27 +26,42 @@ CMDLINE = ('console=ttyS0 panic=-1 reboot=t tsc_early_khz=2000000 '
 
 
 # --------------------------------------------------------------------------
-# the reset ROM: one C description (lib/cellsim.c), checked against the
-# Python one (tests/qemu/mkresetrom.py)
+# the reset ROM: `cellboot mkrom` is its only description; what a CPU and a
+# kernel find in it
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("cpus", [None, 1, 2, 8, 254])
-def test_mkrom_matches_mkresetrom(tmp_path, cpus):
-    out = tmp_path / "rom.bin"
-    args = ["mkrom", "-o", out] + (["--cpus", cpus] if cpus else [])
-    p = run(*args, check_rc=0)
-    assert p.stdout == "" and p.stderr == ""
-    assert out.read_bytes() == mkresetrom.build_rom(cpus=cpus)
+def test_mkrom_without_cpus_is_the_reset_jump_alone(tmp_path):
+    rom = mkrom(tmp_path)
+    assert decode_rom(rom) == {"reset": RESET_STUB, "mp": None}
+    # erased flash everywhere else
+    assert rom == b"\xff" * RESET_VECTOR + RESET_STUB + \
+        b"\xff" * (ROM_SIZE - RESET_VECTOR - len(RESET_STUB))
 
 
-def test_python_runner_can_use_the_tools_rom(tmp_path, monkeypatch):
-    monkeypatch.setenv("CELLBOOT_ROM_TOOL", TOOL)
-    cell = cellrunner.Cell("microvm", cpus=3, images=[(b"\xf4", 0)])
-    try:
-        cmd = cell.build_command()
-        rom = cmd[cmd.index("-bios") + 1]
-        assert open(rom, "rb").read() == mkresetrom.build_rom(cpus=3)
-    finally:
-        cell.stop()
+@pytest.mark.parametrize("cpus", [1, 2, 8, 254])
+def test_mkrom_mp_table(tmp_path, cpus):
+    d = decode_rom(mkrom(tmp_path, cpus))
+    assert d["reset"] == RESET_STUB
+    mp = d["mp"]
+    assert mp["lapic"] == LAPIC_ADDR
+    assert mp["cpus"] == list(range(cpus)) and mp["bsp"] == [0]
+    assert mp["buses"] == [(0, b"ISA   ")]
+    # the IOAPIC takes the first ID above the CPUs', enabled, where QEMU has it
+    assert mp["ioapics"] == [(cpus, 1, abi.JAILHOUSE_IOAPIC_STANDARD_ADDR)]
+    # QEMU's ISA wiring: IRQ0 on pin 2, IRQ n on pin n, no IRQ2 (the cascade)
+    assert mp["irqs"] == {irq: (cpus, 2 if irq == 0 else irq) for irq in range(16) if irq != 2}
+    assert mp["lints"] == [(3, 0xFF, 0), (1, 0xFF, 1)]     # ExtINT on LINT0, NMI on LINT1
+
+
+def test_python_runner_uses_the_tools_rom(tmp_path, monkeypatch):
+    monkeypatch.setattr(cellrunner, "ROM_TOOL", TOOL)
+    for mp_table, want in ((True, mkrom(tmp_path, 3)), (False, mkrom(tmp_path))):
+        cell = cellrunner.Cell("microvm", cpus=3, images=[(b"\xf4", 0)], mp_table=mp_table)
+        try:
+            cmd = cell.build_command()
+            rom = cmd[cmd.index("-bios") + 1]
+            assert open(rom, "rb").read() == want
+        finally:
+            cell.stop()
 
 
 # --------------------------------------------------------------------------
@@ -89,13 +103,11 @@ def test_dry_run_command_and_files(tmp_path, machine):
         dev(cell_bin, want["config_addr"]) + dev(KERNEL, want["kernel_addr"]) + \
         dev(INITRD, want["initrd_addr"]) + dev(wd / "comm.bin", 0x100000)
 
-    assert (wd / "resetrom.bin").read_bytes() == mkresetrom.build_rom(cpus=2)
-    con = struct.unpack_from("<QIHHIIQ", open(cell_bin, "rb").read(), 0x64)
+    assert decode_rom((wd / "resetrom.bin").read_bytes())["mp"]["cpus"] == [0, 1]
     assert (wd / "comm.bin").read_bytes() == cellrunner.comm_region_bytes(
         num_cpus=2, tsc_khz=2000000, apic_khz=1000000,
         pm_timer_address=0x608 if machine == "q35" else 0,
-        flags=1 if cell["flags"] & 0x40000000 else 0,
-        console=cellrunner.console_bytes(*con))
+        flags=cellrunner.comm_flags(cell["flags"]), console=cell["console_bytes"])
     img = (wd / "cellboot-params.bin").read_bytes()
     params = want["params"].encode() + b"\0"
     base = LAYOUT["CB_PARAMS_ADDR"]
@@ -113,7 +125,7 @@ def test_dry_run_platform_options(tmp_path):
     c = cellrunner.parse_comm_region((wd / "comm.bin").read_bytes())
     assert (c["tsc_khz"], c["apic_khz"], c["pm_timer_address"], c["num_cpus"]) == \
         (3000000, 0, 0x408, 1)
-    assert c["signature"] == b"JHCOMM" and c["revision"] == 2
+    assert c["signature"] == abi.COMM_SIGNATURE and c["revision"] == abi.COMM_REGION_ABI_REVISION
     assert argv[0] == "/opt/qemu" and argv[argv.index("-accel") + 1] == "kvm"
 
 

@@ -13,13 +13,13 @@ are in test_qemu_boots.py."""
 import os
 import re
 import signal
-import struct
 import subprocess
 import time
 
 import pytest
 
-from tooltest import (KERNEL, ROOT, TOOL, make_bzimage, mkcell, need_qemu)
+import abi
+from tooltest import TOOL, decode_rom, make_bzimage, mkcell, need_qemu
 
 PASSED, FAILED, USAGE, TIMED_OUT, INTERRUPTED = 0, 1, 2, 3, 130
 COM = {0: 0x3f8, 1: 0x2f8, 2: 0x3e8, 3: 0x2e8}
@@ -380,18 +380,18 @@ def test_cpus_rewrites_the_cells_cpu_set(tmp_path):
     """--cpus N boots the same cell with N CPUs: its own CPUs first, then
     the numbers above; the comm region, the MP table and -smp follow."""
     import harness
-    import mkresetrom
     c = cell(tmp_path, cpus="2 3")
     wd = tmp_path / "wd"
     argv = dry_argv(tmp_path, c, "--cpus", "3")
     assert argv[argv.index("-smp") + 1] == "cpus=3,sockets=1,cores=3,threads=1"
     data = (wd / "cell-3cpu.cell").read_bytes()
-    assert data[132] == 0b11100                 # CPUs 2, 3 and 4
+    cpu_set = abi.CELL_DESC.size
+    assert data[cpu_set] == 0b11100                 # CPUs 2, 3 and 4
     assert harness.parse_cell(data)["cpus"] == 3
-    assert (wd / "resetrom.bin").read_bytes() == mkresetrom.build_rom(cpus=3)
+    assert decode_rom((wd / "resetrom.bin").read_bytes())["mp"]["cpus"] == [0, 1, 2]
     argv = dry_argv(tmp_path, c, "--cpus", "1")
-    assert (wd / "cell-1cpu.cell").read_bytes()[132] == 0b100
-    set_size, = struct.unpack_from("<I", data, 0x30)
+    assert (wd / "cell-1cpu.cell").read_bytes()[cpu_set] == 0b100
+    set_size = abi.CELL_DESC.get(data, "cpu_set_size")
     n = set_size * 8 + 1
     p = subprocess.run([TOOL, "qemu", "--dry-run", c, kernel(tmp_path), "--loader",
                         standin(tmp_path, []), "--cpus", str(n)],

@@ -15,6 +15,7 @@ import zlib
 
 import pytest
 
+import abi
 import harness
 import kernelfit
 
@@ -30,7 +31,7 @@ KERNEL = os.environ.get("CELLBOOT_KERNEL",
 INITRD = os.path.join(BUILD, "initramfs", "test.cpio")
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 
-LAYOUT = harness.layout()
+LAYOUT = abi.LAYOUT
 PAGE = 0x1000
 # a cell description without its high RAM: tests add the ram lines they want
 CELL_HEAD = """name test-cell
@@ -72,6 +73,78 @@ def run(*args, check_rc=None, **kw):
     return p
 
 
+# --------------------------------------------------------------------------
+# The reset ROM `cellboot mkrom` writes, decoded as a kernel reads it: the
+# reset vector (QEMU maps the 64 KiB -bios image at 0xf0000) and the Intel
+# MultiProcessor Specification 1.4 tables (chapter 4: the floating pointer
+# structure, the configuration table and its entries).
+# --------------------------------------------------------------------------
+ROM_SIZE, ROM_PHYS, RESET_VECTOR = 0x10000, 0xF0000, 0xFFF0
+RESET_STUB = b"\xfa\xea\x00\x00\x00\x00"      # cli; jmp 0000:0000
+LAPIC_ADDR = 0xFEE00000
+
+
+def mkrom(tmp_path, cpus=None):
+    """The bytes of `cellboot mkrom [--cpus N]`."""
+    out = tmp_path / ("rom%s.bin" % (cpus or ""))
+    p = run("mkrom", "-o", out, *(["--cpus", cpus] if cpus else []), check_rc=0)
+    assert p.stdout == "" and p.stderr == ""
+    return out.read_bytes()
+
+
+def decode_rom(rom):
+    """{"reset": the bytes at the reset vector, "mp": None without an MP
+    table, else its local APIC address, the enabled CPUs' APIC IDs, the
+    boot CPU's, the buses, the IOAPICs (id, flags, address), the ISA IRQ
+    routing {irq: (ioapic id, pin)} and the local interrupts (type, lapic,
+    lint)}; every checksum and length checked on the way."""
+    assert len(rom) == ROM_SIZE
+    fps = [o for o in range(0, ROM_SIZE, 16) if rom[o:o + 4] == b"_MP_"]
+    out = {"reset": rom[RESET_VECTOR:RESET_VECTOR + len(RESET_STUB)], "mp": None}
+    if not fps:
+        return out
+    assert len(fps) == 1
+    fp = rom[fps[0]:fps[0] + 16]
+    # 16 bytes long, spec revision 1.4, a configuration table (no default one)
+    assert sum(fp) & 0xFF == 0 and (fp[8], fp[9], fp[11]) == (1, 4, 0)
+    table_phys, = struct.unpack_from("<I", fp, 4)
+    assert ROM_PHYS <= table_phys < ROM_PHYS + RESET_VECTOR and table_phys % 16 == 0
+    t = table_phys - ROM_PHYS
+    assert rom[t:t + 4] == b"PCMP"
+    length, rev = struct.unpack_from("<HB", rom, t + 4)
+    assert rev == 4 and sum(rom[t:t + length]) & 0xFF == 0 and t + length <= RESET_VECTOR
+    count, lapic = struct.unpack_from("<HI", rom, t + 34)
+    mp = {"lapic": lapic, "cpus": [], "bsp": [], "buses": [], "ioapics": [], "irqs": {},
+          "lints": []}
+    p = t + 44
+    for _ in range(count):
+        kind = rom[p]
+        if kind == 0:                               # processor, 20 bytes
+            if rom[p + 3] & 1:
+                mp["cpus"].append(rom[p + 1])
+            if rom[p + 3] & 2:
+                mp["bsp"].append(rom[p + 1])
+            p += 20
+            continue
+        if kind == 1:                               # bus
+            mp["buses"].append((rom[p + 1], bytes(rom[p + 2:p + 8])))
+        elif kind == 2:                             # I/O APIC
+            mp["ioapics"].append((rom[p + 1], rom[p + 3],
+                                  struct.unpack_from("<I", rom, p + 4)[0]))
+        elif kind == 3:                             # I/O interrupt, type INT
+            assert rom[p + 1] == 0 and rom[p + 4] == 0
+            assert rom[p + 5] not in mp["irqs"]
+            mp["irqs"][rom[p + 5]] = (rom[p + 6], rom[p + 7])
+        elif kind == 4:                             # local interrupt
+            mp["lints"].append((rom[p + 1], rom[p + 6], rom[p + 7]))
+        else:
+            raise AssertionError("MP entry type %d at ROM offset 0x%x" % (kind, p))
+        p += 8
+    assert p == t + length
+    out["mp"] = mp
+    return out
+
+
 def usage_lines(cmd, msg):
     return "cellboot: error: %s: %s\nTry 'cellboot %s --help'.\n" % (cmd, msg, cmd)
 
@@ -111,9 +184,8 @@ def kernel_header(path=KERNEL):
         data = f.read(0x10000)
     h = harness.parse_bzimage(data)
     h["file_size"] = os.path.getsize(path)
-    h["initrd_addr_max"], = struct.unpack_from("<I", data, 0x22c)
-    h["payload_offset"], h["payload_length"] = struct.unpack_from("<II", data, 0x248)
-    h["loadflags"] = data[0x211]
+    for f in ("initrd_addr_max", "payload_offset", "payload_length", "loadflags"):
+        h[f] = abi.BOOT_PARAMS.get(data, f)
     return h
 
 
@@ -151,26 +223,27 @@ def make_bzimage(path, version=0x020f, setup_sects=4, relocatable=1,
     the build's CRC-32 unless crc is False."""
     if payload is None:
         payload = gzip.compress(fake_vmlinux(), mtime=0)
-    setup = bytearray((setup_sects + 1) * 512)
-    struct.pack_into("<B", setup, 0x1f1, setup_sects)
-    struct.pack_into("<I", setup, 0x1f4, code_size // 16)
-    struct.pack_into("<H", setup, 0x1fe, 0xaa55)
-    setup[0x200:0x202] = b"\xeb\x6a"                 # header ends at 0x26c
-    setup[0x202:0x206] = b"HdrS"
-    struct.pack_into("<H", setup, 0x206, version)
-    struct.pack_into("<H", setup, 0x20e, 0x400 - 0x200)
-    setup[0x400:0x400 + len(version_str) + 1] = version_str + b"\0"
-    setup[0x211] = 0x01
-    struct.pack_into("<I", setup, 0x22c, 0x7fffffff)
-    struct.pack_into("<IBB", setup, 0x230, kernel_alignment, relocatable, 21)
-    struct.pack_into("<H", setup, 0x236, xloadflags)
-    struct.pack_into("<I", setup, 0x238, cmdline_size)
-    struct.pack_into("<II", setup, 0x248, 0x300, len(payload))
-    struct.pack_into("<Q", setup, 0x258, pref_address)
-    struct.pack_into("<I", setup, 0x260, init_size)
+    H = abi.BOOT_PARAMS
+    setup = bytearray((setup_sects + 1) * abi.BP_SECTOR_SIZE)
+    setup_code = H.off("jump")          # where the setup code (and kernel_version) count from
+    version_at = 0x400
+    setup[version_at:version_at + len(version_str) + 1] = version_str + b"\0"
+    for f, v in (("setup_sects", setup_sects), ("syssize", code_size // 16),
+                 ("boot_flag", abi.BP_BOOT_FLAG_MAGIC),
+                 # a short jmp past the header, to the end of kernel_info_offset
+                 ("jump", 0xeb | (H.end("kernel_info_offset") - H.end("jump")) << 8),
+                 ("header", abi.BP_HDRS_MAGIC), ("version", version),
+                 ("kernel_version", version_at - setup_code),
+                 ("loadflags", abi.LOADED_HIGH), ("initrd_addr_max", 0x7fffffff),
+                 ("kernel_alignment", kernel_alignment), ("relocatable_kernel", relocatable),
+                 ("min_alignment", 21), ("xloadflags", xloadflags),
+                 ("cmdline_size", cmdline_size), ("payload_offset", 0x300),
+                 ("payload_length", len(payload)), ("pref_address", pref_address),
+                 ("init_size", init_size)):
+        H.put(setup, f, v)
     body = bytearray(code_size)
     body[0:len(code)] = code
-    body[0x200:0x200 + len(code)] = code
+    body[abi.BP_ENTRY64_OFFSET:abi.BP_ENTRY64_OFFSET + len(code)] = code
     body[0x300:0x300 + len(payload)] = payload
     data = bytes(setup) + bytes(body)
     if crc:
