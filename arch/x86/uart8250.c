@@ -59,13 +59,17 @@ void uart8250_init(struct uart8250 *u, u32 divisor)
 	reg_write(u, UART_FCR, UART_FCR_FIFO);
 	u->burst = (reg_read(u, UART_IIR) & UART_IIR_FIFO) == UART_IIR_FIFO ?
 		   UART_FIFO_SIZE : 1;
-	if (!divisor)
-		return;
-	reg_write(u, UART_LCR, UART_LCR_DLAB);
-	reg_write(u, UART_DLL, (u8)divisor);
-	reg_write(u, UART_DLM, (u8)(divisor >> 8));
-	reg_write(u, UART_LCR, UART_LCR_8N1);
-	reg_write(u, UART_IER, 0);
+	if (divisor) {
+		/* latch open, the divisor, 8N1 (latch closed), no interrupts */
+		const u8 line[][2] = {
+			{ UART_LCR, UART_LCR_DLAB }, { UART_DLL, (u8)divisor },
+			{ UART_DLM, (u8)(divisor >> 8) },
+			{ UART_LCR, UART_LCR_8N1 }, { UART_IER, 0 },
+		};
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(line); i++)
+			reg_write(u, line[i][0], line[i][1]);
+	}
 }
 
 void uart8250_write(const struct uart8250 *u, const char *s, size_t n)

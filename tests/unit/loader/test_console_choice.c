@@ -187,11 +187,50 @@ static void test_mmio_above_map_reason(void **state)
 	assert_false(fake_touched(0, ~0ull, true));
 }
 
+/*
+ * console=...,BAUD: the divisor latch programmed once, in order, before
+ * the first byte; without a baud the line settings stay as the root left
+ * them (no LCR write at all).
+ */
+static void test_baud_programs_divisor(void **state)
+{
+	static const struct { u64 reg; u8 val; } want[] = {
+		{ 2, 0x07 },			/* FCR: FIFOs on */
+		{ 3, 0x80 }, { 0, 2 }, { 1, 0 },	/* DLAB, 115200 / 57600 */
+		{ 3, 0x03 }, { 1, 0 },		/* 8N1, no interrupts */
+	};
+	u32 n = 0;
+
+	(void)state;
+	if (!fake_reset())
+		skip();
+	cell_params(CELL_KERNEL CELL_MEM "console=io,0x2f8,57600");
+	cell_comm(COMM_REGION_DEFAULT_BASE, 1, 0, NULL);
+	cell_boot(FAKE_PIO_W, 0x2f8);
+	for (u32 i = 0; i < hw->n && n < ARRAY_SIZE(want); i++) {
+		const struct fake_access *a = &hw->log[i];
+
+		if (a->op != FAKE_PIO_W)
+			continue;
+		assert_int_equal(a->addr, 0x2f8 + want[n].reg);
+		assert_int_equal(a->val, want[n].val);
+		n++;
+	}
+	assert_int_equal(n, ARRAY_SIZE(want));
+
+	fake_reset();
+	cell_params(CELL_KERNEL CELL_MEM "console=io,0x2f8");
+	cell_comm(COMM_REGION_DEFAULT_BASE, 1, 0, NULL);
+	assert_non_null(strstr(cell_boot(FAKE_PIO_W, 0x2f8), "console io 0x2f8"));
+	assert_int_equal(fake_count(FAKE_PIO_W, 0x2f8 + 3), 0);	/* LCR */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_console_rows),
 		cmocka_unit_test(test_mmio_above_map_reason),
+		cmocka_unit_test(test_baud_programs_divisor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
