@@ -35,7 +35,6 @@ import platform
 import re
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
 import time
@@ -315,12 +314,13 @@ def init_entry():
     path = os.path.join(os.path.dirname(harness.INITRAMFS), "init")
     with open(path, "rb") as f:
         h = f.read(64)
-    if h[:4] != b"\x7fELF" or h[4] != 2:
+    E = abi.ELF_HEADER
+    if E.get(h, "e_magic") != abi.ELF_MAGIC or E.get(h, "e_class") != abi.ELFCLASS64:
         raise BenchError("%s is not a 64-bit ELF" % path)
-    e_type, = struct.unpack_from("<H", h, 16)
-    if e_type != 2:
+    e_type = E.get(h, "e_type")
+    if e_type != 2:                 # ET_EXEC
         raise BenchError("%s is not a fixed-address executable (e_type %d)" % (path, e_type))
-    return struct.unpack_from("<Q", h, 24)[0]
+    return E.get(h, "e_entry")
 
 
 def init_counts(out_dir, timeout):

@@ -4,8 +4,9 @@ environment without the calling make's settings, ELF facts."""
 import os
 import re
 import shutil
-import struct
 import subprocess
+
+import abi
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
@@ -64,17 +65,20 @@ def copy_tree(dest):
                      follow_symlinks=False)
 
 
+PT_INTERP = 3           # System V ABI: the program interpreter's segment
+
+
 def elf_facts(path):
     """(e_type, has PT_INTERP) of an x86-64 ELF file."""
+    E, P = abi.ELF_HEADER, abi.ELF_PHDR
     with open(path, "rb") as f:
         data = f.read(0x1000)
-    assert data[:4] == b"\x7fELF" and data[4] == 2, "%s: not ELF64" % path
-    e_type, = struct.unpack_from("<H", data, 0x10)
-    phoff, = struct.unpack_from("<Q", data, 0x20)
-    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
-    interp = any(struct.unpack_from("<I", data, phoff + i * phentsize)[0] == 3
-                 for i in range(phnum))
-    return e_type, interp
+    assert E.get(data, "e_magic") == abi.ELF_MAGIC and \
+        E.get(data, "e_class") == abi.ELFCLASS64, "%s: not ELF64" % path
+    phoff, phentsize = E.get(data, "e_phoff"), E.get(data, "e_phentsize")
+    interp = any(P.get(data, "p_type", phoff + i * phentsize) == PT_INTERP
+                 for i in range(E.get(data, "e_phnum")))
+    return E.get(data, "e_type"), interp
 
 
 def run(argv, **kw):

@@ -13,6 +13,7 @@ import subprocess
 
 import pytest
 
+import abi
 from pkgtest import (KERNEL, OUT, ROOT, changelog_version, clean_env,
                      copy_tree, elf_facts, help_commands, run, version)
 
@@ -21,7 +22,7 @@ LOADER = "/usr/libexec/cellboot/cellboot.bin"
 DOC = "/usr/share/doc/cellboot"
 MAN = "/usr/share/man/man1/cellboot.1.gz"
 COMPLETION = "/usr/share/bash-completion/completions/cellboot"
-CB_PARAMS_ADDR = 0x1000
+CB_PARAMS_ADDR = abi.LAYOUT["CB_PARAMS_ADDR"]
 
 
 def tail(path, n=40):
