@@ -52,41 +52,18 @@ def strip_comments(t):
 
 def call_args(t, i):
     """The top-level arguments of the call whose '(' is at t[i]."""
-    depth, args, cur, j = 0, [], [], i
-    while True:
-        c = t[j]
-        if c in "\"'":
-            k = _skip_string(t, j)
-            cur.append(t[j:k])
-            j = k
-            continue
-        if c == "(":
-            depth += 1
-            if depth == 1:
-                j += 1
-                continue
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                args.append("".join(cur).strip())
-                return args
-        elif c == "," and depth == 1:
-            args.append("".join(cur).strip())
-            cur = []
-            j += 1
-            continue
-        cur.append(c)
-        j += 1
+    return [a.strip() for a in _top_level_split(t, ",", i + 1)]
 
 
 def _unescape(s):
     return bytes(s, "utf-8").decode("unicode_escape")
 
 
-def _top_level_split(expr, sep):
-    """Splits expr at the top-level character sep (outside strings and
-    parentheses)."""
-    parts, depth, cur, i = [], 0, [], 0
+def _top_level_split(expr, sep, start=0):
+    """expr from start, split at the top-level character sep (outside
+    strings and brackets): up to its end, or to the bracket that closes one
+    opened before start."""
+    parts, depth, cur, i = [], 0, [], start
     while i < len(expr):
         c = expr[i]
         if c in "\"'":
@@ -95,6 +72,8 @@ def _top_level_split(expr, sep):
             i = k
             continue
         depth += c in "([" and 1 or (c in ")]" and -1 or 0)
+        if depth < 0:
+            break
         if c == sep and depth == 0:
             parts.append("".join(cur))
             cur = []
