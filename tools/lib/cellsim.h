@@ -15,8 +15,9 @@
  *    with id N, the ISA interrupt routing QEMU wires (IRQ0 -> pin 2, IRQ n
  *    -> pin n) and ExtINT/NMI on LINT0/LINT1.
  *
- * tests/qemu/mkresetrom.py describes the same ROM; tests/tool compares the
- * two byte for byte.
+ * This is the only description of the ROM: `cellboot mkrom` writes it, the
+ * Python QEMU cell runner uses that, and tests/tool/test_qemu.py decodes it
+ * the way a CPU and a kernel read it.
  */
 #ifndef CELLBOOT_TOOLS_LIB_CELLSIM_H
 #define CELLBOOT_TOOLS_LIB_CELLSIM_H
