@@ -127,20 +127,25 @@ static inline size_t cell_config(const struct cell_cfg *g)
 }
 
 /*
- * Boots the cell (cellboot_main in a child) and returns what the 8250 at
- * op/base received (empty if the loader chose another or none).
+ * Runs fn (cellboot_main: boots the cell) in a child and returns what the
+ * 8250 at op/base received (empty if the loader chose another or none).
  */
-static inline const char *cell_boot(enum fake_op op, u64 base)
+static inline const char *cell_run(void (*fn)(void), enum fake_op op, u64 base)
 {
 	static char text[16384];
 
-	fake_boot(cellboot_main);
+	fake_boot(fn);
 	assert_true(WIFEXITED(hw->status));
 	assert_int_equal(WEXITSTATUS(hw->status), 0);
 	fake_uart_text(op, base, text, sizeof(text));
 	if (getenv("CB_SEAM_SHOW"))	/* what the loader printed, to read along */
 		print_message("%s%s", text, hw->putc);
 	return text;
+}
+
+static inline const char *cell_boot(enum fake_op op, u64 base)
+{
+	return cell_run(cellboot_main, op, base);
 }
 
 /* Runs run(&row) for each row of a table, naming the row first. */

@@ -93,6 +93,10 @@ static void icr_write(u32 icr)
 void outb(u16 port, u8 v)
 {
 	record(FAKE_PIO_W, port, v);
+	if (hw->fault_in_pio) {	/* what exception.asm would call */
+		hw->fault_in_pio = false;
+		exception_report(13, 0, 0, 0);
+	}
 }
 
 u8 inb(u16 port)

@@ -48,6 +48,7 @@ struct fake_hw {
 	u32 cpus_woken;		/* CPUs checked in some time after an INIT IPI */
 	u64 wake_latency_us;
 	u32 tsc_khz;		/* how the fake turns its clock into us */
+	bool fault_in_pio;	/* the next port write raises #GP (once) */
 	/* the record */
 	u64 tsc;
 	u64 init_at_us;		/* 0: no INIT IPI */
