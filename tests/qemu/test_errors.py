@@ -113,20 +113,24 @@ def _(b):
         b.config_addr, len(b.cell_bytes))).encode() + b"\0"
 
 
-@case("kernel-bad-magic", lambda b: bad_header(b.kernel_addr, 0xaa55, 0x53726447, b.kh["version"],
-                         b.kh["xloadflags"]))
+NOT_HDRS = 0x53726447                   # "GdrS", one bit off "HdrS"
+BOOT_FLAG, HDRS = abi.BP_BOOT_FLAG_MAGIC, abi.BP_HDRS_MAGIC
+
+
+@case("kernel-bad-magic", lambda b: bad_header(b.kernel_addr, BOOT_FLAG, NOT_HDRS,
+                                               b.kh["version"], b.kh["xloadflags"]))
 def _(b):
-    b.kernel_bytes = BP.patched(b.kernel_bytes, "header", 0x53726447)
+    b.kernel_bytes = BP.patched(b.kernel_bytes, "header", NOT_HDRS)
 
 
-@case("kernel-old-protocol", lambda b: bad_header(b.kernel_addr, 0xaa55, 0x53726448, 0x20b,
-                         b.kh["xloadflags"]))
+@case("kernel-old-protocol", lambda b: bad_header(b.kernel_addr, BOOT_FLAG, HDRS, 0x20b,
+                                                  b.kh["xloadflags"]))
 def _(b):
     b.kernel_bytes = BP.patched(b.kernel_bytes, "version", 0x020b)
 
 
-@case("kernel-not-64bit", lambda b: bad_header(b.kernel_addr, 0xaa55, 0x53726448, b.kh["version"],
-                         b.kh["xloadflags"] & ~abi.XLF_KERNEL_64))
+@case("kernel-not-64bit", lambda b: bad_header(b.kernel_addr, BOOT_FLAG, HDRS, b.kh["version"],
+                                               b.kh["xloadflags"] & ~abi.XLF_KERNEL_64))
 def _(b):
     b.kernel_bytes = BP.patched(b.kernel_bytes, "xloadflags",
                                 b.kh["xloadflags"] & ~abi.XLF_KERNEL_64)
@@ -139,7 +143,7 @@ def _(b):
 
 
 @case("kernel-outside-ram", lambda b: "kernel: 0x9000000: 0x0 bytes loaded or in RAM "
-      "there, header needs 0x26c")
+      "there, header needs %s" % hx(BP.end("hdr")))
 def _(b):
     b.params = ("kernel=0x9000000 config=0x%x,0x%x -- x" % (
         b.config_addr, len(b.cell_bytes))).encode() + b"\0"

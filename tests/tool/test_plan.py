@@ -265,7 +265,7 @@ def test_not_a_bzimage(tmp_path):
     loader_error(p, "kernel", "boot_flag 0x%x" % flag, "header 0x%x" % magic)
     text.write_bytes(b"tiny")
     p = plan(cell, text, "--loader", fake_loader(tmp_path), rc=1)
-    loader_error(p, "kernel", ("0x4 bytes", "4 bytes"), "0x26c")
+    loader_error(p, "kernel", ("0x4 bytes", "4 bytes"), "0x%x" % abi.BOOT_PARAMS.end("hdr"))
 
 
 @need_kernel
