@@ -229,6 +229,7 @@ static void elf(void)
 	open_obj("elf64_ehdr");
 	num("sizeof", sizeof(struct elf64_ehdr));
 	F(elf64_ehdr, e_magic); F(elf64_ehdr, e_class); F(elf64_ehdr, e_data);
+	F(elf64_ehdr, e_ident_rest);
 	F(elf64_ehdr, e_type); F(elf64_ehdr, e_machine); F(elf64_ehdr, e_version);
 	F(elf64_ehdr, e_entry); F(elf64_ehdr, e_phoff); F(elf64_ehdr, e_shoff);
 	F(elf64_ehdr, e_flags); F(elf64_ehdr, e_ehsize); F(elf64_ehdr, e_phentsize);

@@ -9,10 +9,10 @@ modules, so that nothing expected comes from the tool's code."""
 import gzip
 import json
 import os
-import struct
 
 import pytest
 
+import abi
 import harness
 import kernelfit
 from tooltest import (INITRD, KERNEL, align_up, classic_cell, make_bzimage, need_kernel,
@@ -20,26 +20,39 @@ from tooltest import (INITRD, KERNEL, align_up, classic_cell, make_bzimage, need
 
 JH_KERNEL = os.path.join(harness.BUILD, "cache", "kernels", "jailhouse-guest-bzImage")
 PAGE = 0x1000
+E, P = abi.ELF_HEADER, abi.ELF_PHDR
+ET_EXEC, EV_CURRENT, PT_NOTE, SHDR_SIZE = 2, 1, 4, 64     # System V ABI
 
 
 def make_elf(segs, entry, shdrs=2, tail=b""):
     """An ELF64 x86-64 executable: segs = [(paddr, data, memsz)], each at a
     page-aligned file offset, one PT_NOTE, `shdrs` zeroed section headers at
     the end, then `tail` (what the build appends: the relocations)."""
+    def fill(struct, fields):
+        buf = bytearray(struct.size)
+        for f, v in fields.items():
+            struct.put(buf, f, v)
+        return bytes(buf)
+
     phnum = len(segs) + 1
-    off = align_up(64 + 56 * phnum, PAGE)
-    body, ph = bytearray(), bytearray()
+    off = align_up(E.size + P.size * phnum, PAGE)
+    body, ph = bytearray(), b""
     for paddr, data, memsz in segs:
-        ph += struct.pack("<IIQQQQQQ", 1, 5, off + len(body), 0xffffffff80000000 + paddr,
-                          paddr, len(data), memsz, 0x200000)
+        ph += fill(P, {"p_type": abi.PT_LOAD, "p_flags": 5, "p_offset": off + len(body),
+                       "p_vaddr": 0xffffffff80000000 + paddr, "p_paddr": paddr,
+                       "p_filesz": len(data), "p_memsz": memsz, "p_align": 0x200000})
         body += data + bytes(align_up(len(data), PAGE) - len(data))
-    ph += struct.pack("<IIQQQQQQ", 4, 4, off, 0, 0, 8, 8, 4)
-    shoff = off + len(body)
-    eh = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9) + struct.pack(
-        "<HHIQQQIHHHHHH", 2, 62, 1, entry, 64, shoff, 0, 64, 56, phnum, 64,
-        shdrs, 0)
+    ph += fill(P, {"p_type": PT_NOTE, "p_flags": 4, "p_offset": off, "p_filesz": 8,
+                   "p_memsz": 8, "p_align": 4})
+    eh = fill(E, {"e_magic": abi.ELF_MAGIC, "e_class": abi.ELFCLASS64,
+                  "e_data": abi.ELFDATA2LSB,
+                  "e_ident_rest": bytes([EV_CURRENT]) + bytes(E.fields["e_ident_rest"][1] - 1),
+                  "e_type": ET_EXEC, "e_machine": abi.EM_X86_64, "e_version": EV_CURRENT,
+                  "e_entry": entry, "e_phoff": E.size, "e_shoff": off + len(body),
+                  "e_ehsize": E.size, "e_phentsize": P.size, "e_phnum": phnum,
+                  "e_shentsize": SHDR_SIZE, "e_shnum": shdrs})
     head = eh + ph
-    elf = head + bytes(off - len(head)) + bytes(body) + bytes(64 * shdrs)
+    elf = head + bytes(off - len(head)) + bytes(body) + bytes(SHDR_SIZE * shdrs)
     return elf, elf + tail
 
 
@@ -76,9 +89,8 @@ def test_extract_real_kernels(tmp_path):
         out = tmp_path / "vmlinux"
         run("extract-vmlinux", path, "-o", out, check_rc=0)
         got = out.read_bytes()
-        shoff, = struct.unpack_from("<Q", raw, 40)
-        shentsize, shnum = struct.unpack_from("<HH", raw, 58)
-        assert got == raw[:shoff + shentsize * shnum]
+        assert got == raw[:E.get(raw, "e_shoff") +
+                          E.get(raw, "e_shentsize") * E.get(raw, "e_shnum")]
 
 
 def test_extract_refuses_what_is_not_a_bzimage(tmp_path):
@@ -146,16 +158,15 @@ def test_plan_uncompressed_loads_every_segment_in_place(tmp_path):
     hdr = (d / "vmlinux.hdr").read_bytes()
     assert plan["kernel"] == {"path": str(d / "vmlinux.hdr"), "addr": h,
                               "size": len(hdr)}
-    assert len(hdr) == 64 + 56 * 3
+    assert len(hdr) == E.size + P.size * 3
     assert plan["params"]["string"].startswith("kernel=0x%x,0x%x " % (h, len(hdr)))
     for i, (paddr, data, memsz) in enumerate(SEGS):
         seg = plan["kernel_segment_%d" % i]
         assert seg == {"path": str(d / ("vmlinux.seg%d" % i)), "addr": paddr,
                        "size": len(data)}
         assert (d / ("vmlinux.seg%d" % i)).read_bytes() == data
-        off, = struct.unpack_from("<Q", hdr, 64 + 56 * i + 8)
-        assert h + off == paddr
-    assert hdr[:64] == elf[:64]
+        assert h + P.get(hdr, "p_offset", E.size + P.size * i) == paddr
+    assert hdr[:E.size] == elf[:E.size]
     assert plan["kernel_entry"] == 0x1000000
     load = plan["commands"][1]
     assert load[load.index(str(d / "vmlinux.seg1")) + 2] == "0x1200000"
@@ -177,7 +188,7 @@ def test_qemu_uncompressed_boots_the_guest_kernel(tmp_path):
         pytest.skip("no guest kernel (make jh-kernel)")
     data = open(JH_KERNEL, "rb").read()
     raw = kernelfit.payload(data, harness.parse_bzimage(data))
-    entry, = struct.unpack_from("<Q", raw, 24)
+    entry = E.get(raw, "e_entry")
     r = run("qemu", classic_cell(tmp_path), JH_KERNEL, "-i", INITRD, "-c",
             "console=ttyS0 panic=-1", "--uncompressed", tmp_path / "vm",
             "--loader", harness.LOADER, "--timeout", "120", "--expect", "Run /init",
