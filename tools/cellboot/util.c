@@ -31,10 +31,13 @@ static int io_error(const char *path, const char *what)
 	return fail_msg(path, "%s: %s", what, strerror(errno));
 }
 
-/* The rest of fd after got bytes, for a pipe or a device (no size). */
+/* All of fd into *buf (malloc'ed, *size bytes): a pipe or a device. */
 static int read_stream(int fd, const char *path, u8 **buf, u64 *size)
 {
-	u64 cap = *size;
+	u64 cap = 0;
+
+	*buf = NULL;
+	*size = 0;
 
 	for (;;) {
 		ssize_t n;
@@ -73,7 +76,7 @@ int file_load(struct cb_file *f, const char *path, bool map)
 		return rc;
 	}
 	if (!S_ISREG(st.st_mode) && !map && !S_ISDIR(st.st_mode)) {
-		u8 *buf = NULL;
+		u8 *buf;
 		int rc = read_stream(fd, path, &buf, &f->size);
 
 		close(fd);
