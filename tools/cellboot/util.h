@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Host-side helpers shared by the cellboot subcommands. */
+/*
+ * The jobs every cellboot subcommand repeats, one helper each: reading and
+ * writing files (files.c), the lines on stderr (msg.c), text buffers
+ * (strbuf.c), finding the loader and parsing numbers (util.c).
+ */
 #ifndef CELLBOOT_TOOLS_UTIL_H
 #define CELLBOOT_TOOLS_UTIL_H
 
@@ -32,7 +36,7 @@ bool file_is_text(const struct cb_file *f);
 
 /*
  * The tool's one print idiom for stderr: every line is "cellboot: ..."
- * (util.c vline), printed by one of these.
+ * (msg.c vline), printed by one of these.
  */
 /* "cellboot: error: <what>: <detail>"; returns CB_EXIT_FAILED. */
 int report(const struct cb_err *err);
