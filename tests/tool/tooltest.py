@@ -81,7 +81,7 @@ def run(*args, check_rc=None, **kw):
 # --------------------------------------------------------------------------
 ROM_SIZE, ROM_PHYS, RESET_VECTOR = 0x10000, 0xF0000, 0xFFF0
 RESET_STUB = b"\xfa\xea\x00\x00\x00\x00"      # cli; jmp 0000:0000
-LAPIC_ADDR = 0xFEE00000
+LAPIC_ADDR = harness.LAPIC[0]          # the local APIC, where QEMU has it
 
 
 def mkrom(tmp_path, cpus=None):
