@@ -52,14 +52,15 @@ SOURCES = [os.path.join(ROOT, "lib", "layout.h"),
 
 
 def _load():
+    remake = "run `make BUILD=%s %s` (the make targets that run the Python tests " \
+        "build it)" % (BUILD, PATH)
     if not os.path.isfile(PATH):
-        raise RuntimeError("%s is missing: run `make %s` (the make targets that run "
-                           "the Python tests build it)" % (PATH, os.path.relpath(PATH, ROOT)))
+        raise RuntimeError("%s is missing: %s" % (PATH, remake))
     built = os.path.getmtime(PATH)
     stale = [s for s in SOURCES if os.path.getmtime(s) > built]
     if stale:
-        raise RuntimeError("%s is older than %s: run `make %s`"
-                           % (PATH, os.path.relpath(stale[0], ROOT), os.path.relpath(PATH, ROOT)))
+        raise RuntimeError("%s is older than %s: %s"
+                           % (PATH, os.path.relpath(stale[0], ROOT), remake))
     with open(PATH) as f:
         return json.load(f)
 
