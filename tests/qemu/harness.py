@@ -51,27 +51,31 @@ def is_ram(flags):
     return flags & abi.JAILHOUSE_MEM_RAM_CLASS_MASK == abi.JAILHOUSE_MEM_RAM_CLASS
 
 
+def _records(data, off, struct, count, names):
+    """count records of struct from off, as {name: field value} (names maps
+    one to the other), and the offset after them."""
+    end = off + struct.size * count
+    return [{k: struct.get(data, f, base) for k, f in names.items()}
+            for base in range(off, end, struct.size)], end
+
+
 def parse_cell(data):
     D = abi.CELL_DESC
     assert data[D.span("signature")] == abi.CELL_SIGNATURE, "not a cell config"
     n = {f: D.get(data, f) for f in D.fields if f == "cpu_set_size" or f.startswith("num_")}
+    # the arrays in cell-config.h's order, after the descriptor
     off = D.size
     cpu_set = data[off:off + n["cpu_set_size"]]
-    off += n["cpu_set_size"]
-    M = abi.MEMORY
-    mem = [{"phys": M.get(data, "phys_start", base), "virt": M.get(data, "virt_start", base),
-            "size": M.get(data, "size", base), "flags": M.get(data, "flags", base)}
-           for base in range(off, off + M.size * n["num_memory_regions"], M.size)]
-    off += M.size * n["num_memory_regions"] + abi.CACHE.size * n["num_cache_regions"]
-    irqchips = [{"address": abi.IRQCHIP.get(data, "address", base),
-                 "id": abi.IRQCHIP.get(data, "id", base)}
-                for base in range(off, off + abi.IRQCHIP.size * n["num_irqchips"],
-                                  abi.IRQCHIP.size)]
-    off += abi.IRQCHIP.size * n["num_irqchips"]
-    pio = [{"base": abi.PIO.get(data, "base", base), "length": abi.PIO.get(data, "length", base)}
-           for base in range(off, off + abi.PIO.size * n["num_pio_regions"], abi.PIO.size)]
-    off += abi.PIO.size * n["num_pio_regions"] + abi.PCI_DEVICE.size * n["num_pci_devices"] + \
-        abi.PCI_CAP.size * n["num_pci_caps"] + 4 * n["num_stream_ids"]   # u32 stream ids
+    mem, off = _records(data, off + n["cpu_set_size"], abi.MEMORY, n["num_memory_regions"],
+                        {"phys": "phys_start", "virt": "virt_start", "size": "size",
+                         "flags": "flags"})
+    off += abi.CACHE.size * n["num_cache_regions"]
+    irqchips, off = _records(data, off, abi.IRQCHIP, n["num_irqchips"],
+                             {"address": "address", "id": "id"})
+    pio, off = _records(data, off, abi.PIO, n["num_pio_regions"],
+                        {"base": "base", "length": "length"})
+    off += abi.PCI_DEVICE.size * n["num_pci_devices"] + abi.PCI_CAP.size * n["num_pci_caps"] + \
+        4 * n["num_stream_ids"]                                     # u32 stream ids
     con = D.off("console")
     return {
         "arch": D.get(data, "architecture"), "revision": D.get(data, "revision"),
