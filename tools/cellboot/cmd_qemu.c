@@ -9,6 +9,10 @@
  * comm region page as the hypervisor fills it, -smp and -m from the cell,
  * one 16550 UART at each legacy port the cell owns and no other.
  *
+ * This file runs the steps of each run; its options are qemu_opts.c, the
+ * files it writes qemu_files.c, the QEMU command line qemu_cmd.c, running
+ * QEMU qemu_run.c and the verdict qemu_verdict.c.
+ *
  * QEMU refuses overlapping loader images, so the params string goes into a
  * copy of cellboot.bin at 0x1000, which is what the `-s ... -a 0x1000`
  * image does to the loaded cellboot.bin under Jailhouse.
@@ -17,7 +21,6 @@
  * several --machine or --cpus values every combination is one run.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,7 @@
 #include "tools/cellboot/bootplan.h"
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/help.h"
+#include "tools/cellboot/qemu_cmd.h"
 #include "tools/cellboot/qemu_files.h"
 #include "tools/cellboot/qemu_gdb.h"
 #include "tools/cellboot/qemu_opts.h"
@@ -43,15 +47,6 @@
 #define Q35_PM_TIMER	0x608	/* ICH9 ACPI PM timer: PMBASE 0x600 + 8 */
 #define MIB		(1024ull * 1024)
 #define NUM_UARTS	4	/* the legacy ports, ttyS0..ttyS3 */
-
-/*
- * Debian's kernel has no Jailhouse guest support: on microvm it needs the
- * PIT and the PIC to calibrate and tick (docs/boot-testing.md). No UART
- * from the machine: the tool adds one per port the cell owns.
- */
-static const char microvm_opts[] =
-	"microvm,x-option-roms=off,rtc=off,pic=on,pit=on,isa-serial=off,"
-	"acpi=off,pcie=off,ioapic2=off";
 
 static const char usage[] =
 	"usage: cellboot qemu [CELL KERNEL] [-i INITRD] [-c CMDLINE] [OPTIONS]\n"
@@ -111,54 +106,6 @@ static char *find_default(const char *const *rels_self, size_t n_self,
 	const char *cwd_rel[1] = { rel_cwd };
 
 	return p ? p : find_file(".", cwd_rel, 1);
-}
-
-/* QEMU's key=value option syntax doubles commas. */
-static void add_escaped(struct strbuf *b, const char *s)
-{
-	for (const char *c = s; *c; c++)
-		sb_add(b, *c == ',' ? ",," : (char[]){ *c, 0 });
-}
-
-static void add_loader_device(struct strbuf *b, const char *path, u64 addr)
-{
-	sb_add(b, "loader,file=");
-	add_escaped(b, path);
-	sb_addf(b, ",addr=0x%llx,force-raw=on", (unsigned long long)addr);
-}
-
-struct qemu_cmd {
-	char *argv[48];
-	int argc;
-};
-
-static void push(struct qemu_cmd *q, const char *s)
-{
-	if (q->argc < (int)ARRAY_SIZE(q->argv) - 1)
-		q->argv[q->argc++] = strdup(s);
-}
-
-static void pushf(struct qemu_cmd *q, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void pushf(struct qemu_cmd *q, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	push(q, buf);
-}
-
-static void push_device(struct qemu_cmd *q, const char *path, u64 addr)
-{
-	struct strbuf b = { 0 };
-
-	add_loader_device(&b, path, addr);
-	push(q, "-device");
-	push(q, b.s);
-	sb_free(&b);
 }
 
 /* Highest address + 1 the cell's memory (RAM, comm region) reaches. */
@@ -235,25 +182,6 @@ static void run_files_free(struct run_files *rf)
 	for (int i = 0; i < NUM_UARTS; i++)
 		free(rf->uart[i]);
 	memset(rf, 0, sizeof(*rf));
-}
-
-static void push_chardev(struct qemu_cmd *q, const char *kind, unsigned int i,
-			 const char *path, bool interactive)
-{
-	struct strbuf b = { 0 };
-
-	sb_addf(&b, "%s,id=ttyS%u", kind, i);
-	if (path) {
-		sb_add(&b, ",path=");
-		add_escaped(&b, path);
-	}
-	if (!strcmp(kind, "stdio") && !interactive)
-		sb_add(&b, ",signal=off");
-	push(q, "-chardev");
-	push(q, b.s);
-	sb_free(&b);
-	push(q, "-device");
-	pushf(q, "isa-serial,index=%u,chardev=ttyS%u", i, i);
 }
 
 struct run {
@@ -365,36 +293,17 @@ static int one_run(const struct bp_args *a0, const struct qemu_opts *o,
 		warn_msg("the cell owns no legacy UART (0x3f8, 0x2f8, 0x3e8, "
 			 "0x2e8): QEMU gets none, no serial output will show");
 
-	push(&q, a.qemu ? a.qemu : getenv("QEMU") && *getenv("QEMU") ?
-	     getenv("QEMU") : "qemu-system-x86_64");
-	push(&q, "-M");
-	push(&q, !strcmp(r->machine, "q35") ? "q35" : microvm_opts);
-	push(&q, "-accel");
-	push(&q, a.accel ? a.accel : "tcg");
-	push(&q, "-smp");
-	pushf(&q, "cpus=%u,sockets=1,cores=%u,threads=1", cpus, cpus);
-	push(&q, "-m");
-	pushf(&q, "%lluM", (unsigned long long)(mem_end / MIB));
-	push(&q, "-bios");
-	push(&q, rf.rom);
-	push(&q, "-nodefaults");
-	push(&q, "-nographic");
-	push(&q, "-no-reboot");
-	for (unsigned int i = 0; i < nu; i++)
-		push_chardev(&q, uarts[i].console ? "stdio" : "file",
-			     uarts[i].index, uarts[i].file, interactive);
-	push_device(&q, rf.loader, CB_IMAGE_BASE);
-	push_device(&q, p.config.path, p.config.addr);
-	push_device(&q, p.kernel.path, p.kernel.addr);
-	for (u32 i = 0; i < p.num_seg; i++)	/* --uncompressed */
-		push_device(&q, p.seg[i].path, p.seg[i].addr);
-	if (p.has_initrd)
-		push_device(&q, p.initrd.path, p.initrd.addr);
-	push_device(&q, rf.comm, p.comm_addr);
-	if (o->gdb) {
-		push(&q, "-S");
-		push(&q, "-gdb");
-		pushf(&q, "tcp::%u", o->gdb_port);
+	{
+		struct qemu_cmd_in in = {
+			.qemu = a.qemu, .machine = r->machine, .accel = a.accel,
+			.cpus = cpus, .mem_mib = mem_end / MIB, .rom = rf.rom,
+			.loader = rf.loader, .comm = rf.comm, .plan = &p,
+			.uarts = uarts, .num_uarts = nu,
+			.interactive = interactive, .gdb = o->gdb,
+			.gdb_port = o->gdb_port,
+		};
+
+		qemu_cmd_build(&q, &in);
 	}
 
 	if (a.dry_run) {
@@ -403,17 +312,7 @@ static int one_run(const struct bp_args *a0, const struct qemu_opts *o,
 		goto out;
 	}
 	/* the control channel: not part of the printed command */
-	{
-		struct strbuf b = { 0 };
-
-		sb_add(&b, "pipe,id=monitor,path=");
-		add_escaped(&b, rf.monitor);
-		push(&q, "-chardev");
-		push(&q, b.s);
-		push(&q, "-mon");
-		push(&q, "chardev=monitor,mode=readline");
-		sb_free(&b);
-	}
+	qemu_cmd_add_monitor(&q, rf.monitor);
 	{
 		struct strbuf line = { 0 };
 
@@ -456,8 +355,7 @@ out:
 		for (int i = 0; i < NUM_UARTS; i++)
 			if (rf.uart[i])
 				unlink(rf.uart[i]);
-	for (int i = 0; i < q.argc; i++)
-		free(q.argv[i]);
+	qemu_cmd_free(&q);
 	bp_release(&p);
 	run_files_free(&rf);
 	return rc;
