@@ -64,13 +64,20 @@ def loader_error(p, what, *parts):
 # --------------------------------------------------------------------------
 # output
 # --------------------------------------------------------------------------
-@need_kernel
-@need_initrd
-def test_classic_debian_exact_commands(tmp_path):
+def classic_plan(tmp_path, *args):
+    """`plan` of the classic cell, the test kernel and initrd and CMDLINE
+    with a stand-in loader: (cell, loader, the plan expected, the run)."""
     cell = classic_cell(tmp_path)
     loader = fake_loader(tmp_path)
     want = expected_plan(cell, KERNEL, INITRD, CMDLINE, loader=loader)
-    p = plan(cell, KERNEL, "-i", INITRD, "-c", CMDLINE, "--loader", loader)
+    return cell, loader, want, plan(cell, KERNEL, "-i", INITRD, "-c", CMDLINE,
+                                    "--loader", loader, *args)
+
+
+@need_kernel
+@need_initrd
+def test_classic_debian_exact_commands(tmp_path):
+    cell, loader, want, p = classic_plan(tmp_path)
     assert p.stdout == "".join(shell_line(c) + "\n" for c in want["commands"])
     doctor = [l.split(":")[3] for l in p.stderr.splitlines()]
     guest = kernel_is_guest()
@@ -104,7 +111,7 @@ def test_classic_addresses_follow_the_header(tmp_path):
     assert j["kernel"]["addr"] == want["kernel_addr"]
     assert j["initrd"]["addr"] == want["initrd_addr"]
     assert j["config"]["addr"] == want["config_addr"]
-    assert j["kernel_entry"] == pm + 0x200
+    assert j["kernel_entry"] == pm + abi.BP_ENTRY64_OFFSET
     assert j["kernel_window"] == [fit.window_start, fit.window_end]
     assert j["kernel_window"] == [pm, pm + k["init_size"]]
 
@@ -112,11 +119,7 @@ def test_classic_addresses_follow_the_header(tmp_path):
 @need_kernel
 @need_initrd
 def test_json_has_the_same_facts(tmp_path):
-    cell = classic_cell(tmp_path)
-    loader = fake_loader(tmp_path)
-    want = expected_plan(cell, KERNEL, INITRD, CMDLINE, loader=loader)
-    p = plan(cell, KERNEL, "-i", INITRD, "-c", CMDLINE, "--loader", loader,
-             "--format", "json")
+    cell, loader, want, p = classic_plan(tmp_path, "--format", "json")
     j = json.loads(p.stdout)
     assert j["commands"] == want["commands"]
     assert j["name"] == "linux-classic"
