@@ -108,8 +108,7 @@ static long number_at(const char *s, int base)
 
 static void check_port(const struct cell_config *cfg, const char *opt,
 		       size_t optlen, long port, bool early,
-		       char (*msgs)[CELLWARN_MSG], unsigned int max,
-		       unsigned int *count)
+		       cellwarn_say *say, unsigned int *count)
 {
 	char tty[16] = "";
 
@@ -119,13 +118,11 @@ static void check_port(const struct cell_config *cfg, const char *opt,
 	for (unsigned int i = 0; i < ARRAY_SIZE(jh_legacy_uart_ports); i++)
 		if (jh_legacy_uart_ports[i] == port)
 			snprintf(tty, sizeof(tty), " (ttyS%u)", i);
-	if (*count < max)
-		snprintf(msgs[*count], CELLWARN_MSG, "%.*s uses ports 0x%lx-0x%lx"
-			 "%s, which the cell does not own (no 'pio 0x%lx 8'): %s",
-			 (int)optlen, opt, port, port + 7, tty, port, early ?
-			 "Jailhouse stops the cell at its first write there" :
-			 "Linux's Jailhouse-guest code switches that UART off, "
-			 "the console stays silent");
+	say("%.*s uses ports 0x%lx-0x%lx%s, which the cell does not own (no "
+	    "'pio 0x%lx 8'): %s", (int)optlen, opt, port, port + 7, tty, port,
+	    early ? "Jailhouse stops the cell at its first write there" :
+	    "Linux's Jailhouse-guest code switches that UART off, the console "
+	    "stays silent");
 	(*count)++;
 }
 
@@ -148,8 +145,7 @@ static long early_port(const char *s)
 }
 
 unsigned int cellwarn_console(const struct cell_config *cfg,
-			      const char *cmdline,
-			      char (*msgs)[CELLWARN_MSG], unsigned int max)
+			      const char *cmdline, cellwarn_say *say)
 {
 	unsigned int count = 0;
 	const char *s = cmdline;
@@ -166,14 +162,14 @@ unsigned int cellwarn_console(const struct cell_config *cfg,
 			/* ttyS4 and up are no legacy UARTs: Linux keeps them */
 			if (n >= 0 && n < (long)ARRAY_SIZE(jh_legacy_uart_ports))
 				check_port(cfg, s, len, jh_legacy_uart_ports[n],
-					   false, msgs, max, &count);
+					   false, say, &count);
 		} else if (!strncmp(s, "earlyprintk=serial", 18) &&
 			   (!s[18] || s[18] == ' ' || s[18] == ',')) {
-			check_port(cfg, s, len, early_port(s + 18), true, msgs,
-				   max, &count);
+			check_port(cfg, s, len, early_port(s + 18), true, say,
+				   &count);
 		} else if (!strncmp(s, "earlyprintk=ttyS", 16)) {
-			check_port(cfg, s, len, early_port(s + 12), true, msgs,
-				   max, &count);
+			check_port(cfg, s, len, early_port(s + 12), true, say,
+				   &count);
 		}
 		s += len;
 	}

@@ -12,7 +12,9 @@
 
 #include "lib/cellcfg.h"
 
-#define CELLWARN_MSG 224	/* one warning line, without a prefix */
+/* How a warning is printed: warn_msg (plan) or inspect's counted line. */
+typedef void cellwarn_say(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 
 /*
  * If data is not a revision-14 x86 cell config but something cellboot can
@@ -28,12 +30,10 @@ const char *cellwarn_what_is(const unsigned char *data, size_t size,
  * 0x2f8, 0x3e8, 0x2e8, the only ones Linux's Jailhouse-guest code switches
  * off unless the setup data lists them) and every earlyprintk=serial... or
  * earlyprintk=ttyS<n> (Linux's early console: 0x<port>, or ttyS1, else
- * ttyS0) against the ports the cell owns as one pio region of 8. Writes one
- * line per port it does not own into msgs (at most max) and returns how
- * many there are.
+ * ttyS0) against the ports the cell owns as one pio region of 8. Says one
+ * line per port it does not own and returns how many there are.
  */
 unsigned int cellwarn_console(const struct cell_config *cfg,
-			      const char *cmdline,
-			      char (*msgs)[CELLWARN_MSG], unsigned int max);
+			      const char *cmdline, cellwarn_say *say);
 
 #endif

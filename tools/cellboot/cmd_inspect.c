@@ -120,16 +120,6 @@ static int not_a_cell(const struct cb_file *f)
 	return fail_msg(f->path, "%s", what);
 }
 
-/* console=/earlyprintk= of -c against the UARTs the cell owns. */
-static void console_warnings(const struct cell_config *cfg, const char *cmdline)
-{
-	char msgs[8][CELLWARN_MSG];
-	unsigned int n = cellwarn_console(cfg, cmdline, msgs, 8);
-
-	for (unsigned int i = 0; i < n && i < 8; i++)
-		inspect_warning("%s", msgs[i]);
-}
-
 int cmd_inspect(int argc, char **argv)
 {
 	static struct cell_desc desc;
@@ -243,7 +233,7 @@ int cmd_inspect(int argc, char **argv)
 			       "order\n");
 	}
 	if (have_cfg && cmdline)
-		console_warnings(&cfg, cmdline);
+		cellwarn_console(&cfg, cmdline, inspect_warning);
 	if (warnings)
 		printf("%u warning%s\n", warnings, warnings == 1 ? "" : "s");
 	for (int i = 0; i < nbins; i++)

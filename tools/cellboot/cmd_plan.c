@@ -32,16 +32,6 @@ static const char usage[] =
 	"\n"
 	HELP_EXIT_STATUS;
 
-/* console=/earlyprintk= naming a legacy UART the cell does not own. */
-static void console_warnings(const struct boot_plan *p)
-{
-	char msgs[8][CELLWARN_MSG];
-	unsigned int n = cellwarn_console(&p->cfg, p->cmdline, msgs, 8);
-
-	for (unsigned int i = 0; i < n && i < 8; i++)
-		warn_msg("%s", msgs[i]);
-}
-
 int cmd_plan(int argc, char **argv)
 {
 	static struct boot_plan p;
@@ -54,7 +44,8 @@ int cmd_plan(int argc, char **argv)
 		return rc;
 	rc = bp_make(&a, &p);
 	if (rc == 0) {
-		console_warnings(&p);
+		/* console=/earlyprintk= on a UART the cell does not own */
+		cellwarn_console(&p.cfg, p.cmdline, warn_msg);
 		bp_commands(&p, a.jailhouse, &c);
 		bp_print(stdout, &p, &c, a.format);
 		bp_commands_free(&c);
