@@ -24,7 +24,6 @@
 
 #define BP_MAX_PARAMS		32	/* --param options */
 #define BP_MAX_RAM		160	/* RAM ranges, as the loader keeps them */
-#define BP_LOW_RAM_LIMIT	0x9f000	/* end of plain low RAM on a PC */
 #define BP_PAGE			0x1000ull
 
 /* Which subcommand accepts an option. */
@@ -110,6 +109,13 @@ struct bp_commands {
 int bp_parse_args(const char *cmd, unsigned int cmd_mask,
 		  bool positional_optional, const char *help, int argc,
 		  char **argv, struct bp_args *a);
+
+/*
+ * Is arg an option of the subcommands in cmd_mask whose value is the next
+ * argument (not "--opt=value")? For `qemu`, which takes its own options
+ * out of argv first and must step over the values of these.
+ */
+bool bp_option_takes_value(const char *arg, unsigned int cmd_mask);
 
 /* Builds and checks the plan. Returns 0 or CB_EXIT_FAILED (reported). */
 int bp_make(const struct bp_args *a, struct boot_plan *p);

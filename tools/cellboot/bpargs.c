@@ -86,6 +86,14 @@ static const struct opt *find_opt(const char *arg, const char **inline_val)
 	return NULL;
 }
 
+bool bp_option_takes_value(const char *arg, unsigned int cmd_mask)
+{
+	const char *val;
+	const struct opt *o = find_opt(arg, &val);
+
+	return o && (o->cmds & cmd_mask) && o->has_arg && !val;
+}
+
 static bool has_space(const char *s)
 {
 	for (; *s; s++)

@@ -2,26 +2,21 @@
 /* `cellboot qemu`'s own options (qemu_opts.h). */
 #include <string.h>
 
+#include "tools/cellboot/bootplan.h"
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/qemu_gdb.h"
 #include "tools/cellboot/qemu_opts.h"
 #include "tools/cellboot/util.h"
 #include "tools/lib/cellsim.h"
 
-
-/* bootplan.c's qemu options that take a value as the next argument */
+/*
+ * bpargs.c's qemu options that take the next argument as their value
+ * (its one option table says which); --machine is this file's: a list.
+ */
 static bool takes_value(const char *arg)
 {
-	static const char *const with_value[] = {
-		"-i", "-c", "--initrd", "--cmdline", "--loader", "--name",
-		"--param", "--timeout", "--workdir", "--qemu", "--accel",
-		"--tsc-khz", "--apic-khz", "--pm-timer",
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(with_value); i++)
-		if (!strcmp(arg, with_value[i]))
-			return true;
-	return false;
+	return strcmp(arg, "--machine") &&
+	       bp_option_takes_value(arg, BP_CMD_QEMU);
 }
 
 /* "--name VALUE" or "--name=VALUE": the value, else NULL */
