@@ -24,6 +24,7 @@
 
 #define BP_MAX_PARAMS		32	/* --param options */
 #define BP_MAX_RAM		160	/* RAM ranges, as the loader keeps them */
+#define BP_LOW_RAM_LIMIT	0x9f000	/* end of plain low RAM on a PC */
 #define BP_PAGE			0x1000ull
 
 /* Which subcommand accepts an option. */
