@@ -73,7 +73,8 @@ TOOL_LIB_SRCS := $(sort $(wildcard tools/lib/*.c))
 # that is not named here (or a name without its file) stops the build.
 LOADER_LIB_SRCS := lib/bootparams.c lib/bzimage.c lib/cellcfg.c \
 	lib/commregion.c lib/crc32.c lib/e820.c lib/elf.c lib/error.c lib/fmt.c \
-	lib/jhsetup.c lib/pagetable.c lib/params.c lib/plan.c lib/string.c
+	lib/jhsetup.c lib/pagetable.c lib/params.c lib/plan.c lib/policy.c \
+	lib/string.c
 LIB_UNLISTED := $(filter-out $(LOADER_LIB_SRCS),$(LIB_SRCS))
 LIB_MISSING  := $(filter-out $(LIB_SRCS),$(LOADER_LIB_SRCS))
 $(if $(LIB_UNLISTED),$(error $(LIB_UNLISTED): in lib/ but not in \

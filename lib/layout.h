@@ -53,6 +53,14 @@
 #define CB_LOW_END		(CB_PT_ADDR + CB_PT_SIZE)
 #define CB_STACK_SIZE		0x02000
 
+/*
+ * End of the plain low RAM on a PC (0xa0000-0xfffff is VGA/ROM space,
+ * the EBDA may sit just below): the cell config copy lies in
+ * [CB_LOW_END, CB_LOW_RAM_END), where `cellboot plan` puts it and the
+ * loader reads it from (lib/policy.c).
+ */
+#define CB_LOW_RAM_END		0x9f000
+
 #define CB_EARLY_MAP_END	0x200000	/* the entry maps 0-2 MiB */
 #define CB_MAX_CPUS		255
 

@@ -2,7 +2,7 @@
 /*
  * Console choice, first match wins:
  *   1. console= in the params (refused, and reported as an error, if the
- *      cell config does not grant it)
+ *      cell config does not grant it: lib/policy.c)
  *   2. the cell config's console descriptor (8250, PIO or MMIO)
  *   3. the first legacy UART (0x3f8, 0x2f8, 0x3e8, 0x2e8) the cell owns
  *   4. without a config: the console descriptor in the comm region
@@ -21,14 +21,6 @@
 static u64 window_of(enum console_kind kind)
 {
 	return kind == CONSOLE_MMIO32 ? 32 : 8;
-}
-
-static bool granted(const struct loader_state *s, enum console_kind kind,
-		    u64 addr)
-{
-	if (!s->have_cfg)
-		return true;	/* the integrator said so explicitly */
-	return cellcfg_uart_granted(&s->cfg, kind, addr);	/* as the tool */
 }
 
 /* An 8250 descriptor's kind (CONSOLE_NONE for other types) and address. */
@@ -52,36 +44,32 @@ void console_select(struct loader_state *s)
 	u64 addr = want->addr;
 	u32 divisor = want->baud ? UART_DEFAULT_BAUD / want->baud : 0;
 	u32 flags = s->comm_ok ? s->comm->flags : 0;
+	const struct cell_config *cfg = s->cell.cfg;
 	const char *why = "console= in the params";
 
-	if (kind > CONSOLE_NONE && !granted(s, kind, addr)) {
-		struct cb_err err;
-
-		cb_fail(&err, "console", "%s %#lx is not granted",
-			console_kind_name(kind), (u64)addr);
-		defer(s, &err, JAILHOUSE_CELL_FAILED);
+	/* lib/policy.c: the rule `cellboot plan` checks too */
+	if (policy_console_request(cfg, want, &step_err)) {
+		defer(s, JAILHOUSE_CELL_FAILED);
 		kind = CONSOLE_UNSET;
 	}
 	if (kind == CONSOLE_UNSET) {
 		kind = CONSOLE_NONE;
 		why = "no UART granted";
-		if (s->have_cfg) {
+		if (cfg) {
 			/* the descriptor, then the legacy UARTs, if granted */
-			kind = from_descriptor(&s->cfg.desc->console, &addr,
+			kind = from_descriptor(&cfg->desc->console, &addr,
 					       &divisor);
 			why = "the cell config's console";
-			for (u32 i = 0; i <= ARRAY_SIZE(jh_legacy_uart_ports);
-			     i++) {
-				if (kind != CONSOLE_NONE && granted(s, kind, addr))
-					break;
+			for (u32 i = 0; kind == CONSOLE_NONE ||
+			     !cellcfg_uart_granted(cfg, kind, addr); i++) {
 				kind = CONSOLE_NONE;
 				why = "no UART granted";
-				if (i < ARRAY_SIZE(jh_legacy_uart_ports)) {
-					kind = CONSOLE_IO;
-					addr = jh_legacy_uart_ports[i];
-					divisor = 0;
-					why = "a legacy UART the cell owns";
-				}
+				if (i == ARRAY_SIZE(jh_legacy_uart_ports))
+					break;
+				kind = CONSOLE_IO;
+				addr = jh_legacy_uart_ports[i];
+				divisor = 0;
+				why = "a legacy UART the cell owns";
 			}
 		} else if (s->comm_ok) {
 			kind = from_descriptor(&s->comm->console, &addr, &divisor);

@@ -6,17 +6,16 @@
 
 static void check_one(const char *what, u64 addr, u64 len, u32 want)
 {
-	static struct cb_err err;
 	u32 got;
 
-	if (map_ram(addr, len, &err))
-		fail(&err);
+	if (map_ram(addr, len, &step_err))
+		fail(&step_err);
 	got = cb_crc32((const void *)(uintptr_t)addr, len);
 	if (got != want) {
-		cb_fail(&err, what, "CRC-32 %#x of %#lx bytes at %#lx, the params "
+		cb_fail(&step_err, what, "CRC-32 %#x of %#lx bytes at %#lx, the params "
 			"say %#x: it changed after the root loaded it", got, len,
 			addr, want);
-		fail(&err);
+		fail(&step_err);
 	}
 }
 

@@ -6,12 +6,15 @@
  * subject on failure.
  *
  * Decoding (all little-endian, missing bytes read as 0):
- *   u8 shape:   bits 0-2 number of RAM ranges - 1, bit 3 reserve
- *               [0, CB_LOW_END) like the loader, bits 4-7 more reserved
+ *   u8 shape:   bits 0-2 number of RAM ranges - 1, bit 3 the loader's
+ *               reserved ranges (lib/policy.c), bits 4-7 more reserved
  *               ranges (at most PLAN_MAX_RESERVED in all)
  *   RAM ranges: LEN gap, LEN size each, ascending, never adjacent (the
  *               planner's input is merged)
- *   reserved:   ADDR start, LEN size each
+ *   reserved:   ADDR start, LEN size each; with bit 3 the first is the
+ *               comm region (its page at ADDR; none: the default 1 MiB)
+ *               and the second the config copy, and cellboot's own
+ *               [0, CB_LOW_END) comes first
  *   kernel:     u8 flags (bit 0 relocatable, bit 1 XLF_CAN_BE_LOADED_ABOVE_4G,
  *               bit 2 raw version/xloadflags/jump follow), u8 setup_sects
  *               (mod 64), u8 alignment (bit 7: raw u32 follows, else
@@ -29,6 +32,8 @@
 #include "tests/fuzz/fuzz.h"
 #include "tests/fuzz/plan_oracle.h"
 #include "lib/layout.h"
+#include "lib/policy.h"
+#include "lib/abi/comm_region.h"
 
 static u64 dec_len(struct fuzz_reader *r)
 {
@@ -54,6 +59,32 @@ static u64 dec_addr(struct fuzz_reader *r, const struct range *ram, u32 n)
 static u64 sat_add(u64 a, u64 b)
 {
 	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/*
+ * The loader's reserved ranges in front of res[0..*n): the first two of
+ * them become its comm region and config copy.
+ */
+static void loader_reserved(struct range *res, u32 *n)
+{
+	struct range lr[POLICY_CELL_RESERVED], rest[PLAN_MAX_RESERVED];
+	struct cell_config cfg = { .total_size = 0 };
+	struct policy_cell cell = { .comm_addr = COMM_REGION_DEFAULT_BASE };
+	u32 used = *n < 2 ? *n : 2, k;
+
+	if (used >= 1)
+		cell.comm_addr = res[0].start < UINT64_MAX - COMM_REGION_PAGE_SIZE ?
+				 res[0].start : UINT64_MAX - COMM_REGION_PAGE_SIZE;
+	if (used == 2) {
+		cfg.total_size = res[1].end - res[1].start;
+		cell.cfg = &cfg;
+		cell.config_addr = res[1].start;
+	}
+	memcpy(rest, res + used, (*n - used) * sizeof(*res));
+	k = policy_reserved(&cell, lr);
+	memcpy(res, lr, k * sizeof(*res));
+	memcpy(res + k, rest, (*n - used) * sizeof(*res));
+	*n = k + *n - used;
 }
 
 /* FUZZ_PLAN_DUMP=1 in the environment prints every decoded input. */
@@ -122,15 +153,16 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (!nram)
 		return 0;
 
-	/* reserved ranges */
-	if (shape & 8)
-		res[nres++] = (struct range){ 0, CB_LOW_END, "cellboot" };
-	for (u32 i = 0; i < (shape >> 4u) && nres < PLAN_MAX_RESERVED; i++) {
+	/* reserved ranges: room for cellboot's with bit 3 */
+	for (u32 i = 0; i < (shape >> 4u) &&
+	     nres < PLAN_MAX_RESERVED - (shape & 8 ? 1u : 0u); i++) {
 		u64 a = dec_addr(&r, ram, nram), len = dec_len(&r);
 
 		res[nres++] = (struct range){ a, sat_add(a, len ? len : 0x1000),
 					      "reserved" };
 	}
+	if (shape & 8)
+		loader_reserved(res, &nres);
 
 	/* kernel */
 	kf = fuzz_u8(&r);

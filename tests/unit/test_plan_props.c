@@ -6,7 +6,8 @@
  * respects kernel_alignment, pref_address and init_size, and follows the
  * preference order of lib/plan.h. The checks are tests/fuzz/plan_oracle.h,
  * shared with the planner fuzzer; this file generates the cells the way the
- * loader would see them and adds hand-built cases with exact placements.
+ * loader would see them, hands them to the planner through the loader's
+ * own input (lib/policy.c) and adds hand-built cases with exact placements.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 
 #include "lib/plan.h"
+#include "lib/policy.h"
 #include "lib/layout.h"
 #include "lib/abi/comm_region.h"
 #include "tests/fuzz/plan_oracle.h"
@@ -65,15 +67,17 @@ static bool chance(unsigned int percent)
 
 /* --- one case --------------------------------------------------------------- */
 struct pcase {
-	struct range ram[8], res[3];
+	struct range ram[8], res[POLICY_CELL_RESERVED];
 	u32 nram, nres;
+	struct cell_config cfg;		/* only total_size: the config copy */
+	struct policy_cell cell;	/* as the loader sees it */
 	struct synth_kernel s;
 	u64 load;
 	bool has_initrd;
 	u64 initrd_addr, initrd_size;
 	u8 img[MAX_SETUP];
 	struct bzimage k;
-	struct plan_input in;
+	struct policy_plan pp;		/* the planner's input: pp.in */
 };
 
 static void describe(const struct pcase *c, char *buf, size_t n)
@@ -119,28 +123,21 @@ static void finish_case(struct pcase *c)
 			  &c->k, &err))
 		fail_msg("synthetic kernel rejected: %s: %s", err.what,
 			 err.detail);
-	memset(&c->in, 0, sizeof(c->in));
-	c->in.ram = c->ram;
-	c->in.num_ram = c->nram;
-	c->in.reserved = c->res;
-	c->in.num_reserved = c->nres;
-	c->in.k = &c->k;
-	c->in.has_initrd = c->has_initrd;
-	c->in.initrd_addr = c->initrd_addr;
-	c->in.initrd_size = c->has_initrd ? c->initrd_size : 0;
+	c->cell.ram = c->ram;
+	c->cell.num_ram = c->nram;
+	policy_plan_input(&c->pp, &c->cell, &c->k, c->has_initrd,
+			  c->initrd_addr, c->has_initrd ? c->initrd_size : 0);
 }
 
-/* The loader's reserved ranges (loader/boot.c). */
+/* The loader's reserved ranges (lib/policy.c). */
 static void loader_reserved(struct pcase *c, u64 comm, bool have_cfg,
 			    u64 cfg_addr, u64 cfg_size)
 {
-	c->res[0] = (struct range){ 0, CB_LOW_END, "cellboot" };
-	c->res[1] = (struct range){ comm, comm + COMM_REGION_PAGE_SIZE,
-				    "the comm region" };
-	c->nres = 2;
-	if (have_cfg)
-		c->res[c->nres++] = (struct range){ cfg_addr, cfg_addr + cfg_size,
-						    "the cell config" };
+	c->cfg.total_size = cfg_size;
+	c->cell = (struct policy_cell){ .cfg = have_cfg ? &c->cfg : NULL,
+					.config_addr = cfg_addr,
+					.comm_addr = comm };
+	c->nres = policy_reserved(&c->cell, c->res);
 }
 
 static bool hits_reserved(const struct pcase *c, u64 s, u64 e)
@@ -299,8 +296,8 @@ static void test_random_cells(void **state)
 
 		random_case(&c);
 		memset(&err, 0, sizeof(err));
-		if (plan_place(&c.in, &p, &err)) {
-			bad = plan_check_error(&c.in, &err, why, sizeof(why));
+		if (plan_place(&c.pp.in, &p, &err)) {
+			bad = plan_check_error(&c.pp.in, &err, why, sizeof(why));
 			if (!strcmp(err.what, "kernel"))
 				fail_kernel++;
 			else
@@ -309,8 +306,8 @@ static void test_random_cells(void **state)
 				*(strcmp(err.what, "kernel") ? &noroom_initrd :
 							       &noroom_kernel) += 1;
 		} else {
-			bad = plan_check(&c.in, &p, why, sizeof(why));
-			oracle_expect(&c.in, &x);
+			bad = plan_check(&c.pp.in, &p, why, sizeof(why));
+			oracle_expect(&c.pp.in, &x);
 			levels[x.level]++;
 			above4g += c.has_initrd &&
 				   p.initrd_addr + c.initrd_size > 4 * GIB;
@@ -374,7 +371,7 @@ static void expect_plan(const struct pcase *c, u64 kernel_pm, u64 runtime,
 	const char *bad;
 
 	memset(&err, 0, sizeof(err));
-	if (plan_place(&c->in, &p, &err))
+	if (plan_place(&c->pp.in, &p, &err))
 		fail_msg("plan failed: %s: %s", err.what, err.detail);
 	assert_int_equal(p.kernel_pm, kernel_pm);
 	assert_int_equal(p.window_start, kernel_pm);
@@ -383,7 +380,7 @@ static void expect_plan(const struct pcase *c, u64 kernel_pm, u64 runtime,
 	assert_int_equal(p.kernel_moved, kernel_moved);
 	assert_int_equal(p.initrd_addr, initrd_addr);
 	assert_int_equal(p.initrd_moved, initrd_moved);
-	bad = plan_check(&c->in, &p, why, sizeof(why));
+	bad = plan_check(&c->pp.in, &p, why, sizeof(why));
 	if (bad)
 		fail_msg("%s", bad);
 }
@@ -396,9 +393,9 @@ static void expect_error(const struct pcase *c, const char *what)
 	const char *bad;
 
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(plan_place(&c->in, &p, &err), -1);
+	assert_int_equal(plan_place(&c->pp.in, &p, &err), -1);
 	assert_string_equal(err.what, what);
-	bad = plan_check_error(&c->in, &err, why, sizeof(why));
+	bad = plan_check_error(&c->pp.in, &err, why, sizeof(why));
 	if (bad)
 		fail_msg("%s", bad);
 }

@@ -12,8 +12,8 @@
  *   config  the first page above cellboot's own low area (CB_LOW_END),
  *           below 0x9f000.
  *
- * Every candidate is judged by plan_place() with the reserved ranges the
- * loader uses (loader/boot.c), and every image must lie in one memory
+ * Every candidate is judged by plan_place() with the planner input the
+ * loader builds (lib/policy.c), and every image must lie in one memory
  * region with WRITE and LOADABLE, which is what the jailhouse driver
  * accepts for `jailhouse cell load` (docs/jailhouse-abi.md 3.2).
  */
@@ -30,12 +30,14 @@
 #include "lib/crc32.h"
 #include "lib/jhsetup.h"
 #include "lib/params.h"
+#include "lib/policy.h"
 #include "lib/string.h"
-#include "loader/state.h"
 
 /* the tool sees as many RAM ranges as the loader keeps */
-_Static_assert(BP_MAX_RAM == LOADER_MAX_RAM_RANGES,
-	       "BP_MAX_RAM must follow LOADER_MAX_RAM_RANGES (loader/state.h)");
+_Static_assert(BP_MAX_RAM == POLICY_MAX_RAM,
+	       "BP_MAX_RAM must follow POLICY_MAX_RAM (lib/policy.h)");
+_Static_assert(ARRAY_SIZE(((struct boot_plan *)0)->reserved) ==
+	       POLICY_CELL_RESERVED, "a config's cell reserves three ranges");
 
 #define LOAD_FLAGS (JAILHOUSE_MEM_WRITE | JAILHOUSE_MEM_LOADABLE)
 
@@ -58,21 +60,28 @@ static bool loadable(const struct boot_plan *p, u64 s, u64 len)
 	       ranges_contain(p->loadable, p->num_loadable, s, s + len);
 }
 
+/* The cell as the loader will see it, the config where the params put it. */
+static void cell_of(struct boot_plan *p, struct policy_cell *c)
+{
+	*c = (struct policy_cell){
+		.cfg = &p->cfg, .config_addr = p->config.addr,
+		.comm_addr = p->comm_addr, .ram = p->ram, .num_ram = p->num_ram,
+	};
+}
+
 /* The loader's planner for the kernel at kaddr and the initrd (if any). */
 static int run_planner(struct boot_plan *p, u64 kaddr, bool with_initrd,
 		       u64 iaddr, struct cb_err *err)
 {
-	struct plan_input in = {
-		.ram = p->ram, .num_ram = p->num_ram,
-		.reserved = p->reserved, .num_reserved = 3,
-		.k = &p->k, .has_initrd = with_initrd,
-		.initrd_addr = iaddr, .initrd_size = p->initrd.size,
-	};
+	struct policy_cell c;
+	struct policy_plan pp;
 
 	if (bzimage_parse(p->kernel_file.data, p->kernel_file.size, kaddr,
 			  &p->k, err))
 		return -1;
-	return plan_place(&in, &p->pl, err);
+	cell_of(p, &c);
+	policy_plan_input(&pp, &c, &p->k, with_initrd, iaddr, p->initrd.size);
+	return plan_place(&pp.in, &p->pl, err);
 }
 
 /* 0 if the kernel file at addr runs where it is; else -1 with err. */
@@ -98,7 +107,8 @@ static int try_kernel(struct boot_plan *p, u64 addr, struct cb_err *err)
 	if (!loadable(p, addr, size))
 		return not_loadable(err, "kernel", addr, size);
 	/* the file's tail past syssize is loaded too */
-	hit = ranges_first_overlap(p->reserved, 3, addr, addr + size);
+	hit = ranges_first_overlap(p->reserved, POLICY_CELL_RESERVED, addr,
+				   addr + size);
 	if (hit)
 		return cb_fail(err, "kernel", "0x%llx-0x%llx overlaps %s",
 			       (unsigned long long)addr,
@@ -109,7 +119,7 @@ static int try_kernel(struct boot_plan *p, u64 addr, struct cb_err *err)
 /* The edges a kernel slot search tries (see place_kernel), by index. */
 static u32 num_edges(const struct boot_plan *p)
 {
-	return p->num_loadable + p->num_ram + 2 * 3 + 1;
+	return p->num_loadable + p->num_ram + 2 * POLICY_CELL_RESERVED + 1;
 }
 
 static u64 edge(const struct boot_plan *p, const struct bzimage *k, u32 i)
@@ -125,7 +135,7 @@ static u64 edge(const struct boot_plan *p, const struct bzimage *k, u32 i)
 	if (i < p->num_ram)
 		return p->ram[i].start;
 	i -= p->num_ram;
-	if (i < 2 * 3) {
+	if (i < 2 * POLICY_CELL_RESERVED) {
 		x = p->reserved[i / 2].end;
 		if (i % 2 == 0)
 			return x;
@@ -309,22 +319,25 @@ static int check_cell(struct boot_plan *p, struct cb_err *err)
 	return 0;
 }
 
-/* The loader's discover.c: memory map, low area, config copy. */
+/*
+ * The loader's memory map step and its config rules (lib/policy.c), the
+ * config copy where the params will put it; then what jailhouse cell load
+ * may write.
+ */
 static int check_memory(struct boot_plan *p, struct cb_err *err)
 {
-	u64 cfg_end;
+	struct policy_cell c;
+	u64 len;
 
+	p->config.addr = align_up(CB_LOW_END, BP_PAGE);
+	p->config.size = p->cell_file.size;
 	p->e820.e = p->e820_buf;
 	p->e820.max = CB_E820_MAX_ENTRIES;
 	p->e820.count = 0;
-	if (e820_from_cell(&p->e820, &p->cfg, err))
+	cell_of(p, &c);
+	if (policy_memory_map(&c, &p->e820, NULL, err))
 		return -1;
-	if (e820_ram(&p->e820, p->ram, BP_MAX_RAM, &p->num_ram, err))
-		return -1;
-	/* the loader's wording (loader/discover.c) */
-	if (!ranges_contain(p->ram, p->num_ram, 0, CB_LOW_END))
-		return cb_fail(err, "memory", "0x0-0x%x is not inside cell RAM",
-			       CB_LOW_END - 1);
+	p->num_ram = c.num_ram;
 
 	p->loadable = calloc(p->cfg.num_mem ? p->cfg.num_mem : 1,
 			     sizeof(*p->loadable));
@@ -345,28 +358,11 @@ static int check_memory(struct boot_plan *p, struct cb_err *err)
 		p->num_loadable++;
 	}
 
-	p->config.addr = align_up(CB_LOW_END, BP_PAGE);
-	p->config.size = p->cell_file.size;
-	cfg_end = p->config.addr + p->cfg.total_size;
-	if (!ranges_contain(p->ram, p->num_ram, p->config.addr, cfg_end))
-		return cb_fail(err, "config", "0x%llx-0x%llx is not inside cell RAM",
-			       (unsigned long long)p->config.addr,
-			       (unsigned long long)(cfg_end - 1));
-	if (p->config.addr + p->config.size > BP_LOW_RAM_LIMIT)
-		return cb_fail(err, "config", "the 0x%llx-byte cell config does "
-			       "not fit 0x%llx-0x%x, where the root puts it",
-			       (unsigned long long)p->config.size,
-			       (unsigned long long)p->config.addr,
-			       BP_LOW_RAM_LIMIT - 1);
+	if (policy_config_window(p->config.addr, p->config.size, &len, err))
+		return -1;
 	if (!loadable(p, p->config.addr, p->config.size))
 		return not_loadable(err, "config", p->config.addr, p->config.size);
-
-	p->reserved[0] = (struct range){ 0, CB_LOW_END, "cellboot" };
-	p->reserved[1] = (struct range){ p->comm_addr,
-					 p->comm_addr + COMM_REGION_PAGE_SIZE,
-					 "the comm region" };
-	p->reserved[2] = (struct range){ p->config.addr, cfg_end,
-					 "the cell config" };
+	policy_reserved(&c, p->reserved);
 	return 0;
 }
 
@@ -418,15 +414,9 @@ static int build_params(struct boot_plan *p, const struct bp_args *a,
 	    parsed.cmdline_len != strlen(p->cmdline))
 		return cb_fail(err, "params", "the loader reads \"%s\" back "
 			       "differently", p->params);
-	if (parsed.console.kind > CONSOLE_NONE) {
-		u64 addr = parsed.console.addr;
-
-		/* the loader's rule (loader/console_select.c) */
-		if (!cellcfg_uart_granted(&p->cfg, parsed.console.kind, addr))
-			return cb_fail(err, "console", "%s 0x%llx is not granted",
-				       console_kind_name(parsed.console.kind),
-				       (unsigned long long)addr);
-	}
+	/* the loader's rule and line */
+	if (policy_console_request(&p->cfg, &parsed.console, err))
+		return -1;
 	if (!loadable(p, CB_PARAMS_ADDR, len + 1))
 		return not_loadable(err, "params", CB_PARAMS_ADDR, len + 1);
 	return 0;

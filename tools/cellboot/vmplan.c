@@ -22,6 +22,7 @@
 #include "tools/cellboot/cmds.h"
 #include "tools/cellboot/vmlinux.h"
 #include "lib/crc32.h"
+#include "lib/policy.h"
 
 static char *path_in(const char *dir, const char *name)
 {
@@ -36,9 +37,11 @@ static char *path_in(const char *dir, const char *name)
 int vmplan_apply(struct boot_plan *p, const struct bp_args *a)
 {
 	static struct vmlinux v;
-	struct range res[5];
-	struct plan_input in = { .ram = p->ram, .num_ram = p->num_ram,
-				 .reserved = res, .num_reserved = 5 };
+	/* the cell as the loader will see it */
+	struct policy_cell c = { .cfg = &p->cfg, .config_addr = p->config.addr,
+				 .comm_addr = p->comm_addr, .ram = p->ram,
+				 .num_ram = p->num_ram };
+	struct policy_plan pp;
 	const struct elf64_ehdr *eh;
 	struct cb_err err;
 	u8 *elf = NULL, *hdr = NULL;
@@ -52,10 +55,10 @@ int vmplan_apply(struct boot_plan *p, const struct bp_args *a)
 	eh = (const void *)elf;
 	hlen = eh->e_phoff + (size_t)eh->e_phnum * sizeof(struct elf64_phdr);
 	h = align_up(p->config.addr + p->config.size, BP_PAGE);
-	if (hlen > ELF_PARSE_READ_MAX || h + hlen > BP_LOW_RAM_LIMIT) {
+	if (hlen > ELF_PARSE_READ_MAX || h + hlen > CB_LOW_RAM_END) {
 		rc = fail_msg("kernel", "the vmlinux headers (0x%zx bytes) do "
 			      "not fit 0x%llx-0x%x, after the config", hlen,
-			      (unsigned long long)h, BP_LOW_RAM_LIMIT - 1);
+			      (unsigned long long)h, CB_LOW_RAM_END - 1);
 		goto out;
 	}
 	if (!ranges_contain(p->loadable, p->num_loadable, h, h + hlen)) {
@@ -86,13 +89,11 @@ int vmplan_apply(struct boot_plan *p, const struct bp_args *a)
 		}
 		ph->p_offset = ph->p_paddr - h;
 	}
-	/* the loader's reserved ranges, in its order (loader/boot.c) */
-	memcpy(res, p->reserved, 3 * sizeof(res[0]));
-	res[3] = (struct range){ p->initrd.addr, p->has_initrd ?
-				 p->initrd.addr + p->initrd.size : p->initrd.addr,
-				 "initrd" };
-	res[4] = (struct range){ h, h + hlen, "kernel file" };
-	if (elf_place(hdr, hlen, h, &in, &v, &err)) {
+	/* the loader's planner input for a vmlinux (lib/policy.c) */
+	policy_plan_input(&pp, &c, NULL, p->has_initrd, p->initrd.addr,
+			  p->initrd.size);
+	if (policy_plan_vmlinux(&pp, h, h + hlen, &err) ||
+	    elf_place(hdr, hlen, h, &pp.in, &v, &err)) {
 		rc = report(&err);
 		goto out;
 	}
