@@ -89,9 +89,14 @@ SECTIONS
 ASSERT(_start == CB_IMAGE_BASE, "cellboot: the entry must be at the cell reset address 0")
 ASSERT(entry_end <= CB_BDA_ADDR, "cellboot: the entry code runs into the BIOS data area at 0x400")
 ASSERT(arch_end <= CB_PARAMS_ADDR, "cellboot: arch/x86 runs into the params buffer at 0x1000")
-#ifndef CB_FIRST_LINK	/* the first link only measures */
+/*
+ * The first link only measures: it lays all C out after the params buffer
+ * (the gaps are filled by the second), so its image end, and the .bss
+ * behind it, may pass limits the final image keeps.
+ */
+#ifndef CB_FIRST_LINK
 ASSERT(image_end <= CB_IMAGE_MAX, "cellboot: the image outgrows its budget (CB_IMAGE_MAX)")
-#endif
 ASSERT(__bss_end <= CB_IDT_ADDR, "cellboot: .bss runs into the IDT below the APIC-ID table")
+#endif
 ASSERT(SIZEOF(.got) == 0, "cellboot: the image must not need a GOT")
 ASSERT(SIZEOF(.rela) == 0, "cellboot: the image must not carry relocations")
