@@ -265,7 +265,7 @@ def _(b):
 # before it is read (item 5). Each line is printed on the console the cell
 # config grants, and the access trace shows nothing else touched.
 # --------------------------------------------------------------------------
-CONFIG_AREA_END = 0x9f000       # plain low RAM on a PC (docs/errors.md)
+CONFIG_AREA_END = abi.LAYOUT["CB_LOW_RAM_END"]      # plain low RAM on a PC (docs/errors.md)
 
 
 @case("console-io-bad-baud-no-config", lambda b: "params: console: 'io,0x3f8,BAD' "

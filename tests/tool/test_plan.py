@@ -104,7 +104,7 @@ def test_classic_addresses_follow_the_header(tmp_path):
     assert pm == k["pref_address"] or pm % k["kernel_alignment"] == 0
     assert want["initrd_addr"] >= pm + k["init_size"]
     assert want["initrd_addr"] % PAGE == 0
-    assert LAYOUT["CB_LOW_END"] <= want["config_addr"] < 0x9f000
+    assert LAYOUT["CB_LOW_END"] <= want["config_addr"] < LAYOUT["CB_LOW_RAM_END"]
     p = plan(cell, KERNEL, "-i", INITRD, "--loader", fake_loader(tmp_path),
              "--format", "json")
     j = json.loads(p.stdout)
