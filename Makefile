@@ -90,7 +90,6 @@ TOOL_OBJS     := $(patsubst %.c,$(BUILD)/host/%.o,$(TOOL_SRCS))
 LOADER_BIN := $(BUILD)/cellboot.bin
 TOOL_BIN   := $(BUILD)/cellboot
 ASAN_TOOL  := $(BUILD)/asan/cellboot
-RESET_ROM  := $(BUILD)/qemu/resetrom.bin
 # The test kernel, one for every test (unit, tool and QEMU tests read it
 # from CELLBOOT_KERNEL): Debian's distribution kernel of KERNEL_FLAVOUR
 # (amd64, cloud-amd64, rt-amd64; scripts/fetch-kernel.sh), or any bzImage
@@ -208,7 +207,7 @@ $(BUILD)/fault-ud/cellboot.bin: FORCE
 # The loader with every supported compiler: size, a boot and the
 # instruction count with each (scripts/check-toolchains.sh; part of check).
 .PHONY: check-toolchains
-check-toolchains: deps kernel jh-kernel $(TEST_INITRAMFS) $(RESET_ROM) $(TOOL_BIN) $(BENCH_PLUGIN)
+check-toolchains: deps kernel jh-kernel $(TEST_INITRAMFS) $(TOOL_BIN) $(BENCH_PLUGIN)
 	scripts/check-toolchains.sh
 
 MACHINE ?= microvm
