@@ -142,7 +142,12 @@ static void check_line(struct qv *v, struct qv_line *l, bool complete)
 			decide(v, QV_PASSED, "the last --expect matched: \"%.*s\"",
 			       SHOW_MAX, l->buf);
 	}
-	if (v->state != QV_RUNNING || l->expected)
+	/*
+	 * The rest only on whole lines: a --fail-on match in a line still
+	 * being written would quote half of it (and whether it is half
+	 * depends on how QEMU's output was split into reads).
+	 */
+	if (v->state != QV_RUNNING || l->expected || !complete)
 		return;
 	for (unsigned int i = 0; i < v->num_fail; i++) {
 		const struct qv_pattern *p = &v->fail[i];
@@ -157,8 +162,6 @@ static void check_line(struct qv *v, struct qv_line *l, bool complete)
 			       p->src, SHOW_MAX, l->buf);
 		return;
 	}
-	if (!complete)
-		return;
 	if (!regexec(&v->handoff, l->buf, 0, NULL, 0))
 		v->handoff_seen = true;
 	if (!regexec(&v->announce, l->buf, 1, &m, 0)) {
@@ -249,6 +252,15 @@ void qv_feed(struct qv *v, unsigned int uart, const char *data, size_t n)
 		check_line(v, l, false);
 }
 
+/* The lines QEMU wrote last may end without a newline: judged as whole. */
+static void finish_lines(struct qv *v)
+{
+	for (unsigned int i = 0; i < QV_MAX_UARTS; i++)
+		if (v->line[i].len > v->line[i].consumed)
+			complete_line(v, i, &v->line[i]);
+	qv_end_batch(v);
+}
+
 void qv_qemu_ended(struct qv *v, int status)
 {
 	char exp[300] = "";
@@ -263,11 +275,7 @@ void qv_qemu_ended(struct qv *v, int status)
 		       "is above)", WEXITSTATUS(status));
 		return;
 	}
-	/* the lines QEMU wrote last may end without a newline */
-	for (unsigned int i = 0; i < QV_MAX_UARTS; i++)
-		if (v->line[i].len > v->line[i].consumed)
-			complete_line(v, i, &v->line[i]);
-	qv_end_batch(v);
+	finish_lines(v);
 	if (v->state != QV_RUNNING)
 		return;
 	if (v->next_expect < v->num_expect)
@@ -285,6 +293,7 @@ void qv_timed_out(struct qv *v, unsigned long long seconds)
 {
 	char exp[300];
 
+	finish_lines(v);	/* a --fail-on in the last, unfinished line */
 	if (v->next_expect < v->num_expect) {
 		pending(v, exp, sizeof(exp));
 		decide(v, QV_TIMED_OUT, "%s did not match within the --timeout "

@@ -13,8 +13,11 @@
  *   timed out  --timeout passed first
  *
  * Lines are matched as they arrive, one line buffer per UART; '\r' is
- * dropped. A partial line (a prompt without a newline) is tried too, with
- * REG_NOTEOL so that '$' only matches at a real end of line. Several
+ * dropped. A partial line (a prompt without a newline) is tried too for
+ * the pending --expect, with REG_NOTEOL so that '$' only matches at a real
+ * end of line; --fail-on and the guest's reboot line are judged on whole
+ * lines only (ended by a newline, QEMU's end or the timeout), so the
+ * verdict never depends on how the output was split into reads. Several
  * --expect patterns may match on one line, each after the previous match.
  * A line an --expect matched is not checked against --fail-on, so an
  * expected error line is not a failure.
