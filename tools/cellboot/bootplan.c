@@ -33,9 +33,6 @@
 #include "lib/policy.h"
 #include "lib/string.h"
 
-/* the tool sees as many RAM ranges as the loader keeps */
-_Static_assert(BP_MAX_RAM == POLICY_MAX_RAM,
-	       "BP_MAX_RAM must follow POLICY_MAX_RAM (lib/policy.h)");
 _Static_assert(ARRAY_SIZE(((struct boot_plan *)0)->reserved) ==
 	       POLICY_CELL_RESERVED, "a config's cell reserves three ranges");
 

@@ -21,10 +21,9 @@
 #include "lib/elf.h"
 #include "lib/layout.h"
 #include "lib/plan.h"
+#include "lib/policy.h"
 
 #define BP_MAX_PARAMS		32	/* --param options */
-#define BP_MAX_RAM		160	/* RAM ranges, as the loader keeps them */
-#define BP_LOW_RAM_LIMIT	0x9f000	/* end of plain low RAM on a PC */
 #define BP_PAGE			0x1000ull
 
 /* Which subcommand accepts an option. */
@@ -72,7 +71,7 @@ struct boot_plan {
 	/* the loader's view of the cell */
 	struct boot_e820_entry e820_buf[CB_E820_MAX_ENTRIES];
 	struct e820_table e820;
-	struct range ram[BP_MAX_RAM];
+	struct range ram[POLICY_MAX_RAM];	/* as many as the loader keeps */
 	u32 num_ram;
 	struct range reserved[3];
 	/* where jailhouse cell load may write: RAM regions, WRITE|LOADABLE */
