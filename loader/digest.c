@@ -8,8 +8,7 @@ static void check_one(const char *what, u64 addr, u64 len, u32 want)
 {
 	u32 got;
 
-	if (map_ram(addr, len, &step_err))
-		fail(&step_err);
+	must(map_ram(addr, len, &step_err));
 	got = cb_crc32((const void *)(uintptr_t)addr, len);
 	if (got != want) {
 		cb_fail(&step_err, what, "CRC-32 %#x of %#lx bytes at %#lx, the params "

@@ -16,6 +16,12 @@
 static struct loader_state state;
 struct cb_err step_err;
 
+void must(int rc)
+{
+	if (rc)
+		fail(&step_err);
+}
+
 /* log=verbose: the params as parsed (0+0 for a key not given) */
 static void print_params(const struct params *p)
 {

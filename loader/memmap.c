@@ -15,8 +15,7 @@ void memory_map(struct loader_state *s)
 
 	t->e = (struct boot_e820_entry *)(uintptr_t)CB_E820_ADDR;
 	t->max = CB_E820_MAX_ENTRIES;
-	if (policy_memory_map(&s->cell, t, &s->params, &step_err))
-		fail(&step_err);
+	must(policy_memory_map(&s->cell, t, &s->params, &step_err));
 	for (u32 i = 0; i < t->count; i++) {
 		const struct boot_e820_entry *e = &t->e[i];
 

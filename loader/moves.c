@@ -14,19 +14,11 @@
 
 static void move(const char *what, u64 dst, u64 src, u64 len)
 {
-
-	if (map_ram(src, len, &step_err) || map_ram(dst, len, &step_err))
-		fail(&step_err);
+	must(map_ram(src, len, &step_err));
+	must(map_ram(dst, len, &step_err));
 	say(LOG_VERBOSE, "move %s %#lx-%#lx to %#lx", what, src, src + len - 1,
 	    dst);
 	move_bytes(dst, src, len);
-}
-
-static void map_or_fail(u64 addr, u64 len)
-{
-
-	if (map_ram(addr, len, &step_err))
-		fail(&step_err);
 }
 
 static void move_vmlinux(const struct vmlinux *v)
@@ -36,7 +28,7 @@ static void move_vmlinux(const struct vmlinux *v)
 
 		if (g->src != g->dst)
 			move("segment", g->dst, g->src, g->filesz);
-		map_or_fail(g->dst, g->memsz);
+		must(map_ram(g->dst, g->memsz, &step_err));
 		cb_memset((u8 *)(uintptr_t)g->dst + g->filesz, 0,
 			  g->memsz - g->filesz);
 	}
@@ -46,7 +38,8 @@ static void move_bzimage(const struct bzimage *k, const struct plan *pl)
 {
 	if (pl->kernel_moved)
 		move("kernel", pl->kernel_pm, k->pm_addr, k->pm_size);
-	map_or_fail(pl->window_start, pl->window_end - pl->window_start);
+	must(map_ram(pl->window_start, pl->window_end - pl->window_start,
+		     &step_err));
 }
 
 void move_images(struct loader_state *s)

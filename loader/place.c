@@ -29,10 +29,9 @@ static void place_vmlinux(struct loader_state *s, struct policy_plan *pp,
 	const struct params *p = &s->params;
 	struct placement *kp = &s->kernel;
 
-	if (policy_plan_vmlinux(pp, p->kernel_addr, p->kernel_addr + avail,
-				&step_err) ||
-	    elf_place(file, avail, p->kernel_addr, &pp->in, &kp->v, &step_err))
-		fail(&step_err);
+	must(policy_plan_vmlinux(pp, p->kernel_addr, p->kernel_addr + avail,
+				 &step_err) ||
+	     elf_place(file, avail, p->kernel_addr, &pp->in, &kp->v, &step_err));
 	kp->vh.root_flags = 1;	/* read-only root unless "rw" */
 	kp->vh.version = BZIMAGE_MIN_PROTOCOL;
 	kp->vh.cmdline_size = BP_VMLINUX_CMDLINE_SIZE;
@@ -52,9 +51,8 @@ static void place_bzimage(struct loader_state *s, const struct policy_plan *pp,
 	struct bzimage *k = &kp->k;
 	struct plan *pl = &kp->pl;
 
-	if (bzimage_parse(file, avail, p->kernel_addr, k, &step_err) ||
-	    plan_place(&pp->in, pl, &step_err))
-		fail(&step_err);
+	must(bzimage_parse(file, avail, p->kernel_addr, k, &step_err) ||
+	     plan_place(&pp->in, pl, &step_err));
 	say(LOG_DEFAULT, "kernel %*pE, protocol %u.%02u, file %#lx, "
 	    "window %#lx-%#lx%s", (int)k->version_len, k->version_str,
 	    k->version >> 8, k->version & 0xff, k->load_addr,
@@ -74,9 +72,8 @@ void place(struct loader_state *s)
 	check_digests(s);	/* crc=: before anything is read from them */
 	if (p->kernel_size && p->kernel_size < avail)
 		avail = p->kernel_size;
-	if (map_ram(p->kernel_addr, avail < BZIMAGE_PARSE_READ_MAX ? avail :
-		    BZIMAGE_PARSE_READ_MAX, &step_err))
-		fail(&step_err);
+	must(map_ram(p->kernel_addr, avail < BZIMAGE_PARSE_READ_MAX ? avail :
+		     BZIMAGE_PARSE_READ_MAX, &step_err));
 	policy_plan_input(&pp, &s->cell, &s->kernel.k, p->has_initrd,
 			  p->initrd_addr, p->initrd_size);
 	s->kernel.elf = avail >= sizeof(struct elf64_ehdr) && elf_is_elf(file);

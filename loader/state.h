@@ -53,6 +53,8 @@ struct loader_state {
  * not on each step's stack: a smaller frame, shorter code.
  */
 extern struct cb_err step_err;
+/* A step's call must succeed: rc != 0 ends the boot with step_err. */
+void must(int rc);
 
 /* The steps of cellboot_main(), in order. */
 /* discover.c: params, cell config, comm region; errors deferred */

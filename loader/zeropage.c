@@ -32,9 +32,8 @@ void build_boot_params(struct loader_state *s)
 
 	jh_setup_fill(jh, s->comm, s->cell.cfg, (const u8 *)cpu_apic_ids,
 		      s->cpus.checked_in);
-	if (bootparams_build((struct boot_params *)(uintptr_t)CB_BOOT_PARAMS_ADDR,
-			     &bi, &bpr, &step_err))
-		fail(&step_err);
+	must(bootparams_build((struct boot_params *)(uintptr_t)CB_BOOT_PARAMS_ADDR,
+			      &bi, &bpr, &step_err));
 	cb_memcpy((void *)(uintptr_t)CB_CMDLINE_ADDR, p->cmdline, p->cmdline_len);
 	((char *)(uintptr_t)CB_CMDLINE_ADDR)[p->cmdline_len] = '\0';
 
