@@ -4,50 +4,66 @@
  * options (which subcommand takes which), the parser, and the hints for
  * options of `jailhouse cell linux` that cellboot does without.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tools/cellboot/bootplan.h"
 
-enum opt_id {
-	O_HELP, O_INITRD, O_CMDLINE, O_LOADER, O_NAME, O_PARAM, O_FORMAT,
-	O_JAILHOUSE, O_DRY_RUN, O_MACHINE, O_TIMEOUT, O_WORKDIR, O_QEMU,
-	O_ACCEL, O_TSC_KHZ, O_APIC_KHZ, O_PM_TIMER, O_NO_KCHECK, O_DIGEST,
-	O_SHOW_BP, O_REPLACE, O_UNCOMPRESSED,
-};
+/*
+ * How an option's value is kept: a flag (bool), a string given at most
+ * once, a number in [min, max] (with its has_ flag if it has one), or
+ * checked by apply() itself (OPT_OWN, by id).
+ */
+enum opt_kind { OPT_FLAG, OPT_ONCE, OPT_NUMBER, OPT_OWN };
+enum opt_id { O_NONE, O_NAME, O_PARAM, O_FORMAT, O_MACHINE, O_ACCEL };
 
 #define ALL (BP_CMD_PLAN | BP_CMD_BOOT | BP_CMD_QEMU)
+#define AT(field) offsetof(struct bp_args, field)
+#define FLAG(name, sn, cmds, field) \
+	{ name, sn, false, cmds, OPT_FLAG, O_NONE, AT(field), 0, 0, 0 }
+#define ONCE(name, sn, cmds, field) \
+	{ name, sn, true, cmds, OPT_ONCE, O_NONE, AT(field), 0, 0, 0 }
+#define NUMBER(name, cmds, field, has, min, max) \
+	{ name, 0, true, cmds, OPT_NUMBER, O_NONE, AT(field), has, min, max }
+#define OWN(name, cmds, id) \
+	{ name, 0, true, cmds, OPT_OWN, id, 0, 0, 0, 0 }
 
 static const struct opt {
 	const char *name;
 	char short_name;
 	bool has_arg;
 	unsigned int cmds;
-	enum opt_id id;
+	enum opt_kind kind;
+	enum opt_id id;		/* OPT_OWN */
+	size_t field;		/* where in struct bp_args */
+	size_t has;		/* OPT_NUMBER: its has_ flag, or 0 */
+	u64 min, max;		/* OPT_NUMBER */
 } opts[] = {
-	{ "help", 'h', false, ALL, O_HELP },
-	{ "initrd", 'i', true, ALL, O_INITRD },
-	{ "cmdline", 'c', true, ALL, O_CMDLINE },
-	{ "loader", 0, true, ALL, O_LOADER },
-	{ "name", 0, true, ALL, O_NAME },
-	{ "param", 0, true, ALL, O_PARAM },
-	{ "format", 0, true, BP_CMD_PLAN | BP_CMD_BOOT, O_FORMAT },
-	{ "jailhouse", 0, true, BP_CMD_PLAN | BP_CMD_BOOT, O_JAILHOUSE },
-	{ "dry-run", 0, false, BP_CMD_BOOT | BP_CMD_QEMU, O_DRY_RUN },
-	{ "machine", 0, true, BP_CMD_QEMU, O_MACHINE },
-	{ "timeout", 0, true, BP_CMD_QEMU, O_TIMEOUT },
-	{ "workdir", 0, true, BP_CMD_QEMU, O_WORKDIR },
-	{ "qemu", 0, true, BP_CMD_QEMU, O_QEMU },
-	{ "accel", 0, true, BP_CMD_QEMU, O_ACCEL },
-	{ "tsc-khz", 0, true, BP_CMD_QEMU, O_TSC_KHZ },
-	{ "apic-khz", 0, true, BP_CMD_QEMU, O_APIC_KHZ },
-	{ "pm-timer", 0, true, BP_CMD_QEMU, O_PM_TIMER },
-	{ "no-kernel-check", 0, false, ALL, O_NO_KCHECK },
-	{ "digest", 0, false, ALL, O_DIGEST },
-	{ "show-boot-params", 0, false, BP_CMD_PLAN, O_SHOW_BP },
-	{ "replace", 0, false, BP_CMD_BOOT, O_REPLACE },
-	{ "uncompressed", 0, true, ALL, O_UNCOMPRESSED },
+	FLAG("help", 'h', ALL, help),
+	ONCE("initrd", 'i', ALL, initrd),
+	ONCE("cmdline", 'c', ALL, cmdline),
+	ONCE("loader", 0, ALL, loader),
+	OWN("name", ALL, O_NAME),
+	OWN("param", ALL, O_PARAM),
+	OWN("format", BP_CMD_PLAN | BP_CMD_BOOT, O_FORMAT),
+	ONCE("jailhouse", 0, BP_CMD_PLAN | BP_CMD_BOOT, jailhouse),
+	FLAG("dry-run", 0, BP_CMD_BOOT | BP_CMD_QEMU, dry_run),
+	OWN("machine", BP_CMD_QEMU, O_MACHINE),
+	NUMBER("timeout", BP_CMD_QEMU, timeout_s, 0, 1, 86400),
+	ONCE("workdir", 0, BP_CMD_QEMU, workdir),
+	ONCE("qemu", 0, BP_CMD_QEMU, qemu),
+	OWN("accel", BP_CMD_QEMU, O_ACCEL),
+	NUMBER("tsc-khz", BP_CMD_QEMU, tsc_khz, 0, 1, 0xffffffffu),
+	NUMBER("apic-khz", BP_CMD_QEMU, apic_khz, AT(has_apic_khz), 0,
+	       0xffffffffu),
+	NUMBER("pm-timer", BP_CMD_QEMU, pm_timer, AT(has_pm_timer), 0, 0xffff),
+	FLAG("no-kernel-check", 0, ALL, no_kernel_check),
+	FLAG("digest", 0, ALL, digest),
+	FLAG("show-boot-params", 0, BP_CMD_PLAN, show_boot_params),
+	FLAG("replace", 0, BP_CMD_BOOT, replace),
+	ONCE("uncompressed", 0, ALL, uncompressed),
 };
 
 /*
@@ -127,39 +143,26 @@ static int set_number(const char *cmd, const char *opt, const char *val,
 static int apply(const char *cmd, const struct opt *o, const char *val,
 		 const char *spelled, struct bp_args *a)
 {
+	char *field = (char *)a + o->field;
+	char opt[32];
+
+	switch (o->kind) {
+	case OPT_FLAG:
+		*(bool *)field = true;
+		return 0;
+	case OPT_ONCE:
+		return set_once(cmd, (const char **)field, val, spelled);
+	case OPT_NUMBER:
+		if (o->has)
+			*(bool *)((char *)a + o->has) = true;
+		snprintf(opt, sizeof(opt), "--%s", o->name);
+		return set_number(cmd, opt, val, o->min, o->max, (u64 *)field);
+	case OPT_OWN:
+		break;
+	}
 	switch (o->id) {
-	case O_HELP:
-		a->help = true;
-		return 0;
-	case O_DRY_RUN:
-		a->dry_run = true;
-		return 0;
-	case O_NO_KCHECK:
-		a->no_kernel_check = true;
-		return 0;
-	case O_DIGEST:
-		a->digest = true;
-		return 0;
-	case O_SHOW_BP:
-		a->show_boot_params = true;
-		return 0;
-	case O_REPLACE:
-		a->replace = true;
-		return 0;
-	case O_INITRD:
-		return set_once(cmd, &a->initrd, val, spelled);
-	case O_CMDLINE:
-		return set_once(cmd, &a->cmdline, val, spelled);
-	case O_LOADER:
-		return set_once(cmd, &a->loader, val, spelled);
-	case O_JAILHOUSE:
-		return set_once(cmd, &a->jailhouse, val, spelled);
-	case O_WORKDIR:
-		return set_once(cmd, &a->workdir, val, spelled);
-	case O_QEMU:
-		return set_once(cmd, &a->qemu, val, spelled);
-	case O_UNCOMPRESSED:
-		return set_once(cmd, &a->uncompressed, val, spelled);
+	case O_NONE:
+		break;
 	case O_NAME:
 		if (!*val || strlen(val) > JAILHOUSE_CELL_NAME_MAXLEN ||
 		    has_space(val))
@@ -199,19 +202,6 @@ static int apply(const char *cmd, const struct opt *o, const char *val,
 					   val);
 		a->accel = val;
 		return 0;
-	case O_TIMEOUT:
-		return set_number(cmd, "--timeout", val, 1, 86400, &a->timeout_s);
-	case O_TSC_KHZ:
-		return set_number(cmd, "--tsc-khz", val, 1, 0xffffffffu,
-				  &a->tsc_khz);
-	case O_APIC_KHZ:
-		a->has_apic_khz = true;
-		return set_number(cmd, "--apic-khz", val, 0, 0xffffffffu,
-				  &a->apic_khz);
-	case O_PM_TIMER:
-		a->has_pm_timer = true;
-		return set_number(cmd, "--pm-timer", val, 0, 0xffff,
-				  &a->pm_timer);
 	}
 	return 0;
 }
