@@ -16,6 +16,7 @@ struct row {
 	const char *name;
 	const char *expect[2], *fail_on[2];
 	const char *text;		/* UART 0 */
+	bool timeout;			/* ends by --timeout 2, not QEMU's exit */
 	enum qv_state state;
 	const char *reason;
 };
@@ -23,25 +24,33 @@ struct row {
 static const struct row rows[] = {
 	{ "--fail-on quotes the whole line", { "end" }, { "WARN(ING)?:" },
 	  "cellboot: handoff to 0x1000200\nWARNING: something odd\nend\n",
-	  QV_FAILED, "--fail-on 'WARN(ING)?:' matched: \"WARNING: something odd\"" },
+	  false, QV_FAILED,
+	  "--fail-on 'WARN(ING)?:' matched: \"WARNING: something odd\"" },
 	{ "an expected error line is no failure",
 	  { "cellboot: error: params: .*io 0x2f8 refused$" }, { NULL },
 	  "cellboot: error: params: console io 0x2f8 refused\n",
-	  QV_PASSED, "the last --expect matched: \"cellboot: error: params: "
-	  "console io 0x2f8 refused\"" },
+	  false, QV_PASSED, "the last --expect matched: \"cellboot: error: "
+	  "params: console io 0x2f8 refused\"" },
 	{ "the loader's error line by default", { "never" }, { NULL },
 	  "cellboot: error: config: 0x1-0x2 is outside\n",
-	  QV_FAILED, "the loader reported an error: \"cellboot: error: config: "
-	  "0x1-0x2 is outside\"" },
+	  false, QV_FAILED, "the loader reported an error: \"cellboot: error: "
+	  "config: 0x1-0x2 is outside\"" },
 	{ "a prompt without a newline", { "login: $" }, { NULL },
 	  "cellboot: handoff to 0x1000200\nlogin: ",
-	  QV_PASSED, "the last --expect matched: \"login: \"" },
+	  false, QV_PASSED, "the last --expect matched: \"login: \"" },
 	{ "a last line without a newline is whole at the end", { "never" },
 	  { "oops" }, "cellboot: handoff to 0x1000200\nan oops here",
-	  QV_FAILED, "--fail-on 'oops' matched: \"an oops here\"" },
+	  false, QV_FAILED, "--fail-on 'oops' matched: \"an oops here\"" },
 	{ "reboot after every --expect", { "ready" }, { NULL },
 	  "cellboot: handoff to 0x1000200\nready\nreboot: Power down\n",
-	  QV_PASSED, "the last --expect matched: \"ready\"" },
+	  false, QV_PASSED, "the last --expect matched: \"ready\"" },
+	{ "'$' is no line end when the timeout comes", { "login: $" }, { NULL },
+	  "cellboot: handoff to 0x1000200\nlogin: ", true, QV_TIMED_OUT,
+	  "--expect 'login: $' (0 of 1 matched) did not match within the "
+	  "--timeout of 2 s" },
+	{ "--fail-on in a line cut off by the timeout", { "never" }, { "oops" },
+	  "cellboot: handoff to 0x1000200\nan oops her", true, QV_FAILED,
+	  "--fail-on 'oops' matched: \"an oops her\"" },
 };
 
 static unsigned int count(const char *const *p)
@@ -60,7 +69,10 @@ static void run(const struct row *r, size_t split)
 	qv_end_batch(&v);
 	qv_feed(&v, 0, r->text + split, strlen(r->text) - split);
 	qv_end_batch(&v);
-	qv_qemu_ended(&v, 0);		/* exited by itself, status 0 */
+	if (r->timeout)
+		qv_timed_out(&v, 2);
+	else
+		qv_qemu_ended(&v, 0);	/* exited by itself, status 0 */
 	if (v.state != r->state || strcmp(v.reason, r->reason))
 		fail_msg("row \"%s\", split at %zu: %s \"%s\", want %s \"%s\"",
 			 r->name, split, qv_state_name(v.state), v.reason,

@@ -122,6 +122,25 @@ static void pending(const struct qv *v, char *buf, size_t size)
 		 v->expect[v->next_expect].src, v->next_expect, v->num_expect);
 }
 
+/* 1 if a --fail-on pattern matches the line (decided), else 0. */
+static int check_fail(struct qv *v, const struct qv_line *l, int eflags)
+{
+	for (unsigned int i = 0; i < v->num_fail; i++) {
+		const struct qv_pattern *p = &v->fail[i];
+
+		if (regexec(&p->re, l->buf, 0, NULL, eflags))
+			continue;
+		if (p->what)
+			decide(v, QV_FAILED, "%s: \"%.*s\"", p->what, SHOW_MAX,
+			       l->buf);
+		else
+			decide(v, QV_FAILED, "--fail-on '%s' matched: \"%.*s\"",
+			       p->src, SHOW_MAX, l->buf);
+		return 1;
+	}
+	return 0;
+}
+
 static void check_line(struct qv *v, struct qv_line *l, bool complete)
 {
 	int eol = complete ? 0 : REG_NOTEOL;
@@ -149,19 +168,8 @@ static void check_line(struct qv *v, struct qv_line *l, bool complete)
 	 */
 	if (v->state != QV_RUNNING || l->expected || !complete)
 		return;
-	for (unsigned int i = 0; i < v->num_fail; i++) {
-		const struct qv_pattern *p = &v->fail[i];
-
-		if (regexec(&p->re, l->buf, 0, NULL, eol))
-			continue;
-		if (p->what)
-			decide(v, QV_FAILED, "%s: \"%.*s\"", p->what, SHOW_MAX,
-			       l->buf);
-		else
-			decide(v, QV_FAILED, "--fail-on '%s' matched: \"%.*s\"",
-			       p->src, SHOW_MAX, l->buf);
+	if (check_fail(v, l, 0))
 		return;
-	}
 	if (!regexec(&v->handoff, l->buf, 0, NULL, 0))
 		v->handoff_seen = true;
 	if (!regexec(&v->announce, l->buf, 1, &m, 0)) {
@@ -293,7 +301,17 @@ void qv_timed_out(struct qv *v, unsigned long long seconds)
 {
 	char exp[300];
 
-	finish_lines(v);	/* a --fail-on in the last, unfinished line */
+	/*
+	 * A --fail-on in a last line that never ended: judged as it stands
+	 * (REG_NOTEOL: more of it may have been coming), not for --expect.
+	 */
+	for (unsigned int i = 0; i < QV_MAX_UARTS; i++) {
+		struct qv_line *l = &v->line[i];
+
+		l->buf[l->len] = 0;
+		if (l->len && !l->expected && v->state == QV_RUNNING)
+			check_fail(v, l, REG_NOTEOL);
+	}
 	if (v->next_expect < v->num_expect) {
 		pending(v, exp, sizeof(exp));
 		decide(v, QV_TIMED_OUT, "%s did not match within the --timeout "
