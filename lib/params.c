@@ -87,15 +87,25 @@ _Static_assert(sizeof(enum log_level) == 4, "WORD stores a u32");
 /* Console kinds in enum console_kind order. */
 #define KINDS "unset\0none\0io\0mmio\0mmio32\0"
 
-/* Index of [s, s+n) in a word list (see cb_word), or -1. */
+/*
+ * Index of [s, s+n) in a word list (the form cb_word reads), or -1. One
+ * pass over the list: asking cb_word for the i-th word would walk it
+ * again for every word.
+ */
 static int word_index(const char *list, char sep, const char *s, size_t n)
 {
-	const char *w;
-	size_t len;
+	for (int i = 0; *list; i++) {
+		size_t len = 0;
 
-	for (unsigned int i = 0; (w = cb_word(list, sep, i, &len)); i++)
-		if (len == n && !cb_memcmp(w, s, n))
-			return (int)i;
+		while (list[len] && list[len] != sep)
+			len++;
+		if (len == n && !cb_memcmp(list, s, n))
+			return i;
+		list += len;
+		if (!*list && sep)
+			break;		/* the last word of a sep list */
+		list++;
+	}
 	return -1;
 }
 
