@@ -9,7 +9,10 @@ hand-kept list of objects, the build links once with every C function after
 the params buffer (CB_FIRST_LINK), reads the link map, and this script
 chooses, largest first, the .text.* input sections of loader/ and lib/ that
 the first link kept, each into the gap with the least room that still
-takes it (best fit), leaving MARGIN bytes in each. It writes one
+takes it (best fit). Each section's alignment comes from its object file
+(readelf; -ffunction-sections gives every function its own, 1 for the
+-Os/-Oz builds of today), and the room a section takes counts its worst
+padding, so what is chosen always fits. It writes one
 linker-script fragment per gap (one `path(section)` line each) that the
 second link INCLUDEs at the end of the .entry and the .arch output
 sections. Moving a function changes
@@ -18,10 +21,24 @@ second link fits exactly as computed; the linker script still asserts it.
 
 Usage: pack-first-page.py MAP LAYOUT_INC ENTRY_OUT FIRST_OUT
 """
+import os
 import re
+import subprocess
 import sys
 
-MARGIN = 16
+MARGIN = 0      # the sizes and alignments are exact; the linker asserts
+_aligns = {}
+
+
+def alignment(obj, section):
+    """The alignment of section in obj, as its section header says."""
+    if obj not in _aligns:
+        out = subprocess.run([os.environ.get("READELF", "readelf"), "-SW", obj],
+                             check=True, capture_output=True, text=True).stdout
+        _aligns[obj] = {m.group(1): int(m.group(2))
+                        for m in re.finditer(r"\]\s+(\.text\S*)\s.*\s(\d+)$",
+                                             out, re.M)}
+    return _aligns[obj][section]
 
 
 def layout(path):
@@ -80,14 +97,12 @@ def main():
              "chosen": []},
             {"out": first_out, "room": params - marks["arch_c_end"] - MARGIN,
              "chosen": []}]
-    # largest first, each into the fullest gap that still takes it. A
-    # section keeps its own alignment (its address in the first link tells
-    # at most that; functions of -Os/-Oz builds align to 1 or 16), so count
-    # the worst-case padding
+    # largest first, each into the fullest gap that still takes it, with
+    # the worst padding its alignment may need in front of it
     for name, addr, size, obj in sorted(sections, key=lambda s: -s[2]):
         if size == 0 or not re.search(r"/(loader|lib)/[^/]+\.o$", obj):
             continue
-        need = size + (15 if addr % 16 == 0 else 0)
+        need = size + alignment(obj, name) - 1
         fits = [g for g in gaps if need <= g["room"]]
         if fits:
             g = min(fits, key=lambda g: g["room"])
