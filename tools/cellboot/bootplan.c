@@ -57,8 +57,7 @@ static bool loadable(const struct boot_plan *p, u64 s, u64 len)
 	       ranges_contain(p->loadable, p->num_loadable, s, s + len);
 }
 
-/* The cell as the loader will see it, the config where the params put it. */
-static void cell_of(struct boot_plan *p, struct policy_cell *c)
+void bp_policy_cell(struct boot_plan *p, struct policy_cell *c)
 {
 	*c = (struct policy_cell){
 		.cfg = &p->cfg, .config_addr = p->config.addr,
@@ -76,7 +75,7 @@ static int run_planner(struct boot_plan *p, u64 kaddr, bool with_initrd,
 	if (bzimage_parse(p->kernel_file.data, p->kernel_file.size, kaddr,
 			  &p->k, err))
 		return -1;
-	cell_of(p, &c);
+	bp_policy_cell(p, &c);
 	policy_plan_input(&pp, &c, &p->k, with_initrd, iaddr, p->initrd.size);
 	return plan_place(&pp.in, &p->pl, err);
 }
@@ -331,7 +330,7 @@ static int check_memory(struct boot_plan *p, struct cb_err *err)
 	p->e820.e = p->e820_buf;
 	p->e820.max = CB_E820_MAX_ENTRIES;
 	p->e820.count = 0;
-	cell_of(p, &c);
+	bp_policy_cell(p, &c);
 	if (policy_memory_map(&c, &p->e820, NULL, err))
 		return -1;
 	p->num_ram = c.num_ram;

@@ -120,6 +120,9 @@ bool bp_option_takes_value(const char *arg, unsigned int cmd_mask);
 /* Builds and checks the plan. Returns 0 or CB_EXIT_FAILED (reported). */
 int bp_make(const struct bp_args *a, struct boot_plan *p);
 void bp_release(struct boot_plan *p);
+/* The cell as the loader will see it (lib/policy.c), the config where the
+ * params put it. */
+void bp_policy_cell(struct boot_plan *p, struct policy_cell *c);
 
 /*
  * The zero page and setup_data the loader will build for this plan, with

@@ -37,10 +37,7 @@ static char *path_in(const char *dir, const char *name)
 int vmplan_apply(struct boot_plan *p, const struct bp_args *a)
 {
 	static struct vmlinux v;
-	/* the cell as the loader will see it */
-	struct policy_cell c = { .cfg = &p->cfg, .config_addr = p->config.addr,
-				 .comm_addr = p->comm_addr, .ram = p->ram,
-				 .num_ram = p->num_ram };
+	struct policy_cell c;
 	struct policy_plan pp;
 	const struct elf64_ehdr *eh;
 	struct cb_err err;
@@ -90,6 +87,7 @@ int vmplan_apply(struct boot_plan *p, const struct bp_args *a)
 		ph->p_offset = ph->p_paddr - h;
 	}
 	/* the loader's planner input for a vmlinux (lib/policy.c) */
+	bp_policy_cell(p, &c);
 	policy_plan_input(&pp, &c, NULL, p->has_initrd, p->initrd.addr,
 			  p->initrd.size);
 	if (policy_plan_vmlinux(&pp, h, h + hlen, &err) ||
