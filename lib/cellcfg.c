@@ -170,3 +170,13 @@ bool cellcfg_uart_granted(const struct cell_config *cfg,
 	}
 	return false;
 }
+
+enum console_kind cellcfg_console_kind(const struct jailhouse_console *c)
+{
+	if (c->type != JAILHOUSE_CON_TYPE_8250)
+		return CONSOLE_NONE;
+	if (!(c->flags & JAILHOUSE_CON_ACCESS_MMIO))
+		return CONSOLE_IO;
+	return c->flags & JAILHOUSE_CON_REGDIST_4 ? CONSOLE_MMIO32 :
+						     CONSOLE_MMIO8;
+}

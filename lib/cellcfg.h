@@ -73,4 +73,11 @@ bool cellcfg_mem_granted(const struct cell_config *cfg, u64 addr, u64 len,
 bool cellcfg_uart_granted(const struct cell_config *cfg,
 			  enum console_kind kind, u64 addr);
 
+/*
+ * The UART kind a console descriptor names: CONSOLE_IO, CONSOLE_MMIO8 or
+ * CONSOLE_MMIO32 for an 8250 (by its access and register-distance flags),
+ * CONSOLE_NONE for any other type.
+ */
+enum console_kind cellcfg_console_kind(const struct jailhouse_console *c);
+
 #endif

@@ -29,12 +29,7 @@ static enum console_kind from_descriptor(const struct jailhouse_console *c,
 {
 	*addr = c->address;
 	*divisor = c->divider;
-	if (c->type != JAILHOUSE_CON_TYPE_8250)
-		return CONSOLE_NONE;
-	if (!(c->flags & JAILHOUSE_CON_ACCESS_MMIO))
-		return CONSOLE_IO;
-	return c->flags & JAILHOUSE_CON_REGDIST_4 ? CONSOLE_MMIO32 :
-						     CONSOLE_MMIO8;
+	return cellcfg_console_kind(c);
 }
 
 void console_select(struct loader_state *s)

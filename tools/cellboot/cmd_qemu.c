@@ -135,6 +135,7 @@ static u64 cell_mem_end(const struct cell_config *cfg)
 static int loader_uart(const struct boot_plan *p)
 {
 	const struct jailhouse_console *c = &p->cfg.desc->console;
+	enum console_kind kind = cellcfg_console_kind(c);
 	struct params parsed;
 	struct cb_err err;
 	u64 addr = 0;
@@ -145,17 +146,13 @@ static int loader_uart(const struct boot_plan *p)
 		addr = parsed.console.addr;
 	else if (parsed.console.kind != CONSOLE_UNSET)
 		return -1;
-	else if (c->type == JAILHOUSE_CON_TYPE_8250 &&
-		 !(c->flags & JAILHOUSE_CON_ACCESS_MMIO) &&
-		 c->address <= 0xfff8 &&
-		 cellcfg_pio_granted(&p->cfg, (u16)c->address, 8))
+	else if (kind != CONSOLE_NONE &&
+		 cellcfg_uart_granted(&p->cfg, kind, c->address)) {
+		/* the loader takes the descriptor's UART (console_select.c) */
+		if (kind != CONSOLE_IO)
+			return -1;
 		addr = c->address;
-	else if (c->type == JAILHOUSE_CON_TYPE_8250 &&
-		 (c->flags & JAILHOUSE_CON_ACCESS_MMIO) &&
-		 cellcfg_mem_granted(&p->cfg, c->address,
-				     c->flags & JAILHOUSE_CON_REGDIST_4 ? 32 : 8,
-				     JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE))
-		return -1;
+	}
 	for (int i = 0; i < NUM_UARTS; i++)
 		if (addr ? addr == jh_legacy_uart_ports[i] :
 		    cellcfg_pio_granted(&p->cfg, jh_legacy_uart_ports[i], 8))
