@@ -36,6 +36,9 @@
 		   JAILHOUSE_MEM_LOADABLE)
 #define COMM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
 		    JAILHOUSE_MEM_COMM_REGION)
+/* A device's registers (an MMIO UART): read/write with the IO flag. */
+#define MMIO_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
+		    JAILHOUSE_MEM_IO)
 
 static inline u16 rd16(const void *base, size_t off)
 {

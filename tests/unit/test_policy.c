@@ -11,13 +11,6 @@
 #include "lib/policy.h"
 #include "lib/layout.h"
 
-#define RAM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
-		   JAILHOUSE_MEM_EXECUTE | JAILHOUSE_MEM_DMA | \
-		   JAILHOUSE_MEM_LOADABLE)
-#define COMM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
-		    JAILHOUSE_MEM_COMM_REGION)
-#define MMIO_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
-		    JAILHOUSE_MEM_IO)
 #define COMM 0x100000ull	/* the comm region's page in these cells */
 #define CFG_SIZE 0x453ull	/* a config's total_size */
 #define NO_ERR NULL

@@ -17,13 +17,6 @@
 #include "lib/abi/cell_config.h"
 #include "lib/layout.h"
 
-#define CELL_RAM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
-			JAILHOUSE_MEM_EXECUTE | JAILHOUSE_MEM_DMA | \
-			JAILHOUSE_MEM_LOADABLE)
-#define CELL_COMM_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
-			 JAILHOUSE_MEM_COMM_REGION)
-#define CELL_IO_FLAGS (JAILHOUSE_MEM_READ | JAILHOUSE_MEM_WRITE | \
-		       JAILHOUSE_MEM_IO)
 #define CELL_CONFIG_ADDR	0x30000		/* where `cellboot plan` puts it */
 #define CELL_UART_MMIO		0xfe030000ull	/* the config's MMIO grant */
 #define CELL_KERNEL		"kernel=0x200000 "	/* nothing there: the place step fails */
@@ -94,11 +87,11 @@ static inline size_t cell_config(const struct cell_cfg *g)
 	u8 *out = fake_ram(CELL_CONFIG_ADDR);
 	struct jailhouse_cell_desc d;
 	struct jailhouse_memory mem[4] = {
-		{ 0x3a600000, 0, 0x100000, CELL_RAM_FLAGS },
+		{ 0x3a600000, 0, 0x100000, RAM_FLAGS },
 		{ 0, COMM_REGION_DEFAULT_BASE, COMM_REGION_PAGE_SIZE,
-		  CELL_COMM_FLAGS },
-		{ 0x3a700000, 0x200000, 0x200000, CELL_RAM_FLAGS },
-		{ CELL_UART_MMIO, CELL_UART_MMIO, g->mmio_size, CELL_IO_FLAGS },
+		  COMM_FLAGS },
+		{ 0x3a700000, 0x200000, 0x200000, RAM_FLAGS },
+		{ CELL_UART_MMIO, CELL_UART_MMIO, g->mmio_size, MMIO_FLAGS },
 	};
 	u8 cpus[8] = { 0x01 };
 	size_t off = 0;
